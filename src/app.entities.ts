@@ -1,0 +1,4 @@
+import { WEBHOOKS_ENTITIES } from './webhooks/webhooks.entities';
+
+/** Every entity of the app's data source. */
+export const APP_ENTITIES = [...WEBHOOKS_ENTITIES];

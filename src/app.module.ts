@@ -1,0 +1,52 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../ormconfig';
+import { AuthModule } from './auth/auth.module';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { runMigrationsLocked } from './database/run-migrations';
+import { HealthModule } from './health/health.module';
+import { HR_EVENT_TYPES } from './hr/hr-event-types';
+import type { HostResolver } from './webhooks/security/url-policy';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+export interface AppModuleOverrides {
+  /** Replaces the system DNS resolver of the URL policy (tests: there is no DNS here). */
+  resolveHost?: HostResolver;
+}
+
+@Module({})
+export class AppModule {
+  /** The whole service, from a validated configuration and the database URL to use. */
+  static forRoot(
+    config: AppConfig,
+    databaseUrl: string,
+    overrides: AppModuleOverrides = {},
+  ): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(databaseUrl),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            if (config.migrationsRun) await runMigrationsLocked(dataSource);
+            return dataSource;
+          },
+        }),
+        AuthModule,
+        HealthModule,
+        WebhooksModule.forRoot({
+          secretKey: config.secretKey,
+          urlPolicy: { allowHttp: config.allowHttp, allowPrivateUrls: config.allowPrivateUrls },
+          resolveHost: overrides.resolveHost,
+          leaseSeconds: config.leaseSeconds,
+        }),
+        WebhooksModule.forFeature({ eventTypes: HR_EVENT_TYPES }),
+      ],
+    };
+  }
+}

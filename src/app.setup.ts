@@ -1,0 +1,97 @@
+import {
+  type INestApplication,
+  type LogLevel as NestLogLevel,
+  ValidationPipe,
+} from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import type { LogLevel } from './config/app-config';
+
+export const JSON_BODY_LIMIT = '256kb';
+
+const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export function nestLogLevels(level: LogLevel): NestLogLevel[] {
+  return NEST_LEVELS[level];
+}
+
+/** Body parsing, validation, error shape and Swagger: shared by main.ts and the tests. */
+export function configureApp(app: NestExpressApplication): INestApplication {
+  app.enableShutdownHooks();
+  app.set('trust proxy', 'loopback');
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.use(rejectNonJsonBodies);
+  app.use(bodyParserErrors);
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Webhooks')
+      .setDescription(
+        'Signed, retried, logged webhook deliveries for HR events. Every /api route takes a bearer JWT (HS256) with sub, companyId and permissions.',
+      )
+      .setVersion(process.env.npm_package_version ?? '0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** A body that is not JSON is refused with 400 instead of reaching validation as `{}`. */
+function rejectNonJsonBodies(req: Request, res: Response, next: NextFunction): void {
+  const length = Number(req.headers['content-length'] ?? 0);
+  const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (BODY_METHODS.has(req.method) && hasBody && req.path.startsWith('/api/') && !req.is('json')) {
+    res.status(400).json({
+      statusCode: 400,
+      message: ['body must be JSON (Content-Type: application/json)'],
+      error: 'Bad Request',
+    });
+    return;
+  }
+  next();
+}
+
+/** body-parser's errors (malformed JSON, too large) in the API's JSON error shape. */
+function bodyParserErrors(
+  error: { status?: number; type?: string; message?: string } | undefined,
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  if (!error) return next();
+  if (error.type === 'entity.too.large') {
+    res.status(413).json({
+      statusCode: 413,
+      message: [`body must be at most ${JSON_BODY_LIMIT.replace('kb', ' KiB')}`],
+      error: 'Payload Too Large',
+    });
+    return;
+  }
+  if (error.type === 'entity.parse.failed') {
+    res.status(400).json({
+      statusCode: 400,
+      message: [`body is not valid JSON: ${error.message ?? 'parse error'}`],
+      error: 'Bad Request',
+    });
+    return;
+  }
+  const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 400;
+  res.status(status).json({ statusCode: status, message: [error.message ?? 'bad request body'] });
+}

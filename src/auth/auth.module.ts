@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CompanyThrottlerGuard } from './company-throttler.guard';
+import { JwtAuthenticationGuard } from './jwt-authentication.guard';
+
+/** Bearer JWT authentication and the API rate limit, both global (in this order). */
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'], clockTolerance: 5 },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'api', ttl: 60_000, limit: Math.max(config.apiRateLimit, 1) }],
+        skipIf: (context) => {
+          if (config.apiRateLimit === 0) return true;
+          const url = context.switchToHttp().getRequest<{ url?: string }>().url ?? '';
+          return !url.startsWith('/api/');
+        },
+      }),
+    }),
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: JwtAuthenticationGuard },
+    { provide: APP_GUARD, useClass: CompanyThrottlerGuard },
+  ],
+  exports: [JwtModule],
+})
+export class AuthModule {}

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp, nestLogLevels } from './app.setup';
+import { ConfigError, loadConfig } from './config/app-config';
+import { EmbeddedDatabase } from './database/embedded-database';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = new Logger('Bootstrap');
+  Logger.overrideLogger(nestLogLevels(config.logLevel));
+  config.warnings.forEach((w) => logger.warn(w));
+
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await EmbeddedDatabase.start(config.dataDir);
+    databaseUrl = embedded.url();
+    logger.log(
+      `Embedded PostgreSQL running on 127.0.0.1:${embedded.port} (${embedded.databaseDir})`,
+    );
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, databaseUrl),
+    { logger: nestLogLevels(config.logLevel), bodyParser: false },
+  );
+  configureApp(app);
+  // Nest's shutdown hooks close the app on SIGTERM/SIGINT; the embedded server goes after it.
+  if (embedded) {
+    const server = embedded;
+    const stop = (): void =>
+      void app.close().finally(() => server.stop().finally(() => process.exit(0)));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  }
+  await app.listen(config.port);
+  logger.log(`Listening on ${await app.getUrl()} (Swagger UI at /docs)`);
+}
+
+void bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `Startup failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

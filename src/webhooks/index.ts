@@ -1,0 +1,15 @@
+export * from './webhooks.module';
+export * from './webhooks.constants';
+export * from './webhooks.entities';
+export * from './webhooks.errors';
+export * from './interfaces/webhooks-module-options.interface';
+export * from './catalog/event-type.interface';
+export * from './catalog/event-catalog.service';
+export * from './auth/principal';
+export * from './auth/require-permissions.decorator';
+export * from './auth/permissions.guard';
+export * from './subscriptions/subscriptions.service';
+export * from './subscriptions/webhook-subscription.entity';
+export * from './security/url-policy';
+export { WEBHOOKS_MODULE_OPTIONS } from './webhooks.module-definition';
+export { WebhooksSettings } from './webhooks-settings';

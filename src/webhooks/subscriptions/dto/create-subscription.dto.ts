@@ -1,0 +1,120 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { EVENT_FILTER_PATTERN } from '../../catalog/event-type-matching';
+import { MAX_URL_LENGTH } from '../../security/url-policy';
+import {
+  SIGNATURE_ALGORITHMS,
+  type SignatureAlgorithm,
+  SUBSCRIPTION_FORMATS,
+  type SubscriptionFormat,
+} from '../../webhooks.constants';
+import { IsExtraHeaders } from './headers.validator';
+import { IsSigningSecret } from './signing-secret.validator';
+
+export class CreateSubscriptionDto {
+  /**
+   * Absolute https:// URL of the receiver (http:// only when WEBHOOKS_ALLOW_HTTP), no credentials;
+   * its host must resolve to public addresses only (unless WEBHOOKS_ALLOW_PRIVATE_URLS).
+   * @example https://ats.example.com/hooks/hr
+   */
+  @IsString()
+  @MaxLength(MAX_URL_LENGTH)
+  url!: string;
+
+  /**
+   * Catalog event types, or a trailing wildcard (`candidate.*`) or `*`.
+   * @example ["candidate.*", "contract.signed"]
+   */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Matches(EVENT_FILTER_PATTERN, {
+    each: true,
+    message:
+      'each value in events must be an event type, a trailing wildcard like "candidate.*", or "*"',
+  })
+  events!: string[];
+
+  /** @example Payroll sync */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  /** Default true. */
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+
+  /**
+   * `whsec_` + base64 of 24 to 64 random bytes; generated when omitted.
+   * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+   */
+  @IsOptional()
+  @IsSigningSecret()
+  secret?: string;
+
+  @ApiProperty({ enum: SUBSCRIPTION_FORMATS, required: false, default: 'json' })
+  @IsOptional()
+  @IsIn(SUBSCRIPTION_FORMATS)
+  format?: SubscriptionFormat;
+
+  @ApiProperty({ enum: SIGNATURE_ALGORITHMS, required: false, default: 'HmacSha256' })
+  @IsOptional()
+  @IsIn(SIGNATURE_ALGORITHMS)
+  signatureAlgorithm?: SignatureAlgorithm;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'Extra request headers (at most 20). Refused: hop-by-hop headers, Host, Content-Length, Content-Type, webhook-* and X-Webhook-*.',
+    example: { 'X-Partner-Id': 'acme-payroll' },
+  })
+  @IsOptional()
+  @IsExtraHeaders()
+  headers?: Record<string, string>;
+
+  /** Retries after the first attempt; default 10. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  maxRetryCount?: number;
+
+  /** First retry delay in ms; default 5000. */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  retryDelayMs?: number;
+
+  /** Delay growth per retry; default 3. */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(1)
+  @Max(10)
+  retryBackoffMultiplier?: number;
+
+  /** Per-attempt timeout in ms; default 10000. */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  requestTimeoutMs?: number;
+}

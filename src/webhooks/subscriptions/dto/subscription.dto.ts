@@ -1,0 +1,46 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  SIGNATURE_ALGORITHMS,
+  type SignatureAlgorithm,
+  SUBSCRIPTION_FORMATS,
+  type SubscriptionFormat,
+} from '../../webhooks.constants';
+
+/** A subscription as the API shows it: never its secret. */
+export class SubscriptionDto {
+  /** @example 0b6e8c57-4a34-4bb2-8c8e-3f2bd2a8e0b1 */
+  id!: string;
+  url!: string;
+  events!: string[];
+  description!: string | null;
+  isActive!: boolean;
+  @ApiProperty({ enum: SUBSCRIPTION_FORMATS })
+  format!: SubscriptionFormat;
+  @ApiProperty({ enum: SIGNATURE_ALGORITHMS })
+  signatureAlgorithm!: SignatureAlgorithm;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  headers!: Record<string, string>;
+  maxRetryCount!: number;
+  retryDelayMs!: number;
+  retryBackoffMultiplier!: number;
+  requestTimeoutMs!: number;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+/** The creation answer: the subscription and, this once, its signing secret. */
+export class CreatedSubscriptionDto extends SubscriptionDto {
+  /** @example whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD */
+  secret!: string;
+}
+
+export class SubscriptionPageDto {
+  items!: SubscriptionDto[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor!: string | null;
+}
+
+export class SigningSecretDto {
+  /** @example whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD */
+  secret!: string;
+}

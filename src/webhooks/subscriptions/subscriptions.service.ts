@@ -1,0 +1,183 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { isUUID } from 'class-validator';
+import { EventCatalog } from '../catalog/event-catalog.service';
+import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
+import { generateSigningSecret } from '../security/secret-cipher';
+import { SECRET_ROTATION_OVERLAP_MS } from '../webhooks.constants';
+import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
+import { WebhooksSettings } from '../webhooks-settings';
+import type { CreateSubscriptionDto } from './dto/create-subscription.dto';
+import type {
+  CreatedSubscriptionDto,
+  SubscriptionDto,
+  SubscriptionPageDto,
+} from './dto/subscription.dto';
+import type { UpdateSubscriptionDto } from './dto/update-subscription.dto';
+import { SubscriptionRepository } from './subscription.repository';
+import type { WebhookSubscription } from './webhook-subscription.entity';
+
+export function toSubscriptionDto(row: WebhookSubscription): SubscriptionDto {
+  return {
+    id: row.id,
+    url: row.url,
+    events: row.events,
+    description: row.description,
+    isActive: row.isActive,
+    format: row.format,
+    signatureAlgorithm: row.signatureAlgorithm,
+    headers: row.headers,
+    maxRetryCount: row.maxRetryCount,
+    retryDelayMs: row.retryDelayMs,
+    retryBackoffMultiplier: row.retryBackoffMultiplier,
+    requestTimeoutMs: row.requestTimeoutMs,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** Subscription management: validation beyond the DTO (catalog, URL policy), secrets, paging. */
+@Injectable()
+export class SubscriptionsService {
+  private readonly logger = new Logger(SubscriptionsService.name);
+
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly catalog: EventCatalog,
+    private readonly settings: WebhooksSettings,
+  ) {}
+
+  async create(companyId: string, body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
+    this.checkEvents(body.events);
+    const url = await this.checkUrl(body.url);
+    const secret = body.secret ?? generateSigningSecret();
+    const { defaults } = this.settings;
+    const row = await this.subscriptions.insertForCompany(companyId, {
+      url,
+      events: unique(body.events),
+      description: body.description ?? null,
+      isActive: body.isActive ?? true,
+      secretEncrypted: this.settings.cipher.encrypt(secret),
+      format: body.format ?? 'json',
+      signatureAlgorithm: body.signatureAlgorithm ?? 'HmacSha256',
+      headers: body.headers ?? {},
+      maxRetryCount: body.maxRetryCount ?? defaults.maxRetryCount,
+      retryDelayMs: body.retryDelayMs ?? defaults.retryDelayMs,
+      retryBackoffMultiplier: body.retryBackoffMultiplier ?? defaults.retryBackoffMultiplier,
+      requestTimeoutMs: body.requestTimeoutMs ?? defaults.requestTimeoutMs,
+    });
+    this.logger.log(`Subscription ${row.id} created for company ${companyId}`);
+    return { ...toSubscriptionDto(row), secret };
+  }
+
+  async list(companyId: string, limit: number, cursor?: string): Promise<SubscriptionPageDto> {
+    const scope = `subscriptions:${companyId}`;
+    const after = cursor ? this.settings.cursors.decode(cursor, scope) : null;
+    if (cursor && !after) {
+      throw new WebhooksError(WebhooksErrorCode.InvalidCursor, 'cursor was not issued by this API');
+    }
+    const page = await this.subscriptions.pageForCompany(companyId, after, limit);
+    const last = page.items[page.items.length - 1];
+    return {
+      items: page.items.map(toSubscriptionDto),
+      nextCursor: page.hasMore && last ? this.settings.cursors.encode(last, scope) : null,
+    };
+  }
+
+  async get(companyId: string, id: string): Promise<SubscriptionDto> {
+    return toSubscriptionDto(await this.require(companyId, id));
+  }
+
+  async update(
+    companyId: string,
+    id: string,
+    body: UpdateSubscriptionDto,
+  ): Promise<SubscriptionDto> {
+    const row = await this.require(companyId, id);
+    const changes: Partial<WebhookSubscription> = {};
+    if (body.events !== undefined) {
+      this.checkEvents(body.events);
+      changes.events = unique(body.events);
+    }
+    if (body.url !== undefined) changes.url = await this.checkUrl(body.url);
+    const simple = [
+      'description',
+      'isActive',
+      'format',
+      'signatureAlgorithm',
+      'headers',
+      'maxRetryCount',
+      'retryDelayMs',
+      'retryBackoffMultiplier',
+      'requestTimeoutMs',
+    ] as const;
+    for (const key of simple) {
+      if (body[key] !== undefined) Object.assign(changes, { [key]: body[key] });
+    }
+    return toSubscriptionDto(await this.subscriptions.updateForCompany(companyId, row, changes));
+  }
+
+  async remove(companyId: string, id: string): Promise<void> {
+    await this.require(companyId, id);
+    await this.subscriptions.softDeleteForCompany(companyId, id);
+    this.logger.log(`Subscription ${id} deleted for company ${companyId}`);
+  }
+
+  async getSecret(companyId: string, id: string): Promise<string> {
+    const row = await this.require(companyId, id);
+    return this.settings.cipher.decrypt(row.secretEncrypted);
+  }
+
+  /** A new secret; the old one keeps signing beside it for 24 h. */
+  async rotateSecret(companyId: string, id: string): Promise<string> {
+    const row = await this.require(companyId, id);
+    const secret = generateSigningSecret();
+    await this.subscriptions.updateForCompany(companyId, row, {
+      previousSecretEncrypted: row.secretEncrypted,
+      previousSecretExpiresAt: new Date(Date.now() + SECRET_ROTATION_OVERLAP_MS),
+      secretEncrypted: this.settings.cipher.encrypt(secret),
+    });
+    this.logger.log(`Subscription ${id}: signing secret rotated`);
+    return secret;
+  }
+
+  /** The row, or 404 (also for another company's id, and for ids that are not UUIDs). */
+  async require(companyId: string, id: string): Promise<WebhookSubscription> {
+    const row = isUUID(id) ? await this.subscriptions.findOneForCompany(companyId, id) : null;
+    if (!row) {
+      throw new WebhooksError(
+        WebhooksErrorCode.SubscriptionNotFound,
+        `subscription ${id} was not found`,
+      );
+    }
+    return row;
+  }
+
+  private checkEvents(events: readonly string[]): void {
+    const unknown = events.filter((filter) => !this.catalog.acceptsFilter(filter));
+    if (unknown.length) {
+      throw WebhooksError.invalidField(
+        'events',
+        `events: ${unknown.map((e) => `"${e}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in the event catalog (GET /api/event-types)`,
+      );
+    }
+  }
+
+  private async checkUrl(raw: string): Promise<string> {
+    try {
+      const { url } = await checkSubscriberUrl(
+        raw,
+        this.settings.urlPolicy,
+        this.settings.resolveHost,
+      );
+      return url.toString();
+    } catch (error) {
+      if (error instanceof UrlPolicyViolation)
+        throw WebhooksError.invalidField('url', error.message);
+      throw error;
+    }
+  }
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,77 @@
+import {
+  Column,
+  CreateDateColumn,
+  DeleteDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { SignatureAlgorithm, SubscriptionFormat } from '../webhooks.constants';
+
+/** A company's endpoint that receives the events it subscribed to. */
+@Entity({ name: 'webhook_subscriptions' })
+@Index('idx_webhook_subscriptions_company_created', ['companyId', 'createdAt', 'id'])
+export class WebhookSubscription {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'company_id', type: 'varchar', length: 128 })
+  companyId!: string;
+
+  @Column({ type: 'varchar', length: 2048 })
+  url!: string;
+
+  /** Event types and wildcards (`candidate.*`, `*`). */
+  @Column({ type: 'text', array: true })
+  events!: string[];
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  description!: string | null;
+
+  @Column({ name: 'is_active', type: 'boolean', default: true })
+  isActive!: boolean;
+
+  /** AES-256-GCM ciphertext of the signing secret (see SecretCipher). */
+  @Column({ name: 'secret_encrypted', type: 'text' })
+  secretEncrypted!: string;
+
+  /** The secret before the last rotation, still signing until `previousSecretExpiresAt`. */
+  @Column({ name: 'previous_secret_encrypted', type: 'text', nullable: true })
+  previousSecretEncrypted!: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', precision: 3, nullable: true })
+  previousSecretExpiresAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  format!: SubscriptionFormat;
+
+  @Column({ name: 'signature_algorithm', type: 'varchar', length: 16 })
+  signatureAlgorithm!: SignatureAlgorithm;
+
+  /** Extra request headers sent with every delivery. */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  headers!: Record<string, string>;
+
+  @Column({ name: 'max_retry_count', type: 'integer' })
+  maxRetryCount!: number;
+
+  @Column({ name: 'retry_delay_ms', type: 'integer' })
+  retryDelayMs!: number;
+
+  @Column({ name: 'retry_backoff_multiplier', type: 'double precision' })
+  retryBackoffMultiplier!: number;
+
+  @Column({ name: 'request_timeout_ms', type: 'integer' })
+  requestTimeoutMs!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt!: Date;
+
+  /** Set by DELETE: the row stays for the delivery history until retention. */
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', precision: 3, nullable: true })
+  deletedAt!: Date | null;
+}

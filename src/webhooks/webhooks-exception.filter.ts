@@ -1,0 +1,30 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import { WebhooksError, WebhooksErrorCode } from './webhooks.errors';
+
+const STATUS: Record<WebhooksErrorCode, HttpStatus> = {
+  [WebhooksErrorCode.SubscriptionNotFound]: HttpStatus.NOT_FOUND,
+  [WebhooksErrorCode.DeliveryNotFound]: HttpStatus.NOT_FOUND,
+  [WebhooksErrorCode.InvalidField]: HttpStatus.BAD_REQUEST,
+  [WebhooksErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
+  [WebhooksErrorCode.DeliveryInProgress]: HttpStatus.CONFLICT,
+  [WebhooksErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+/** Answers a WebhooksError in Nest's error shape: `{statusCode, message, error, code}`. */
+@Catch(WebhooksError)
+export class WebhooksExceptionFilter implements ExceptionFilter<WebhooksError> {
+  catch(exception: WebhooksError, host: ArgumentsHost): void {
+    const status = STATUS[exception.code];
+    const response = host.switchToHttp().getResponse<Response>();
+    response.status(status).json({
+      statusCode: status,
+      message: [exception.message],
+      error: HttpStatus[status]
+        .split('_')
+        .map((w) => w[0] + w.slice(1).toLowerCase())
+        .join(' '),
+      code: exception.code,
+    });
+  }
+}

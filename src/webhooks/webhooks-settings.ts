@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CursorCodec } from './common/cursor';
+import type {
+  DeliveryDefaults,
+  WebhooksModuleOptions,
+} from './interfaces/webhooks-module-options.interface';
+import { SecretCipher } from './security/secret-cipher';
+import { type HostResolver, systemHostResolver, type UrlPolicy } from './security/url-policy';
+import { WEBHOOKS_MODULE_OPTIONS } from './webhooks.module-definition';
+
+/** CONTRACT.md's defaults for a subscription's retry and timeout settings. */
+export const CONTRACT_DELIVERY_DEFAULTS: DeliveryDefaults = {
+  maxRetryCount: 10,
+  retryDelayMs: 5_000,
+  retryBackoffMultiplier: 3,
+  requestTimeoutMs: 10_000,
+};
+
+/** The module options with every default filled in, and the objects built from them. */
+@Injectable()
+export class WebhooksSettings {
+  readonly urlPolicy: UrlPolicy;
+  readonly resolveHost: HostResolver;
+  readonly defaults: DeliveryDefaults;
+  readonly leaseSeconds: number;
+  readonly cipher: SecretCipher;
+  readonly cursors: CursorCodec;
+
+  constructor(@Inject(WEBHOOKS_MODULE_OPTIONS) options: WebhooksModuleOptions) {
+    this.urlPolicy = {
+      allowHttp: options.urlPolicy?.allowHttp ?? false,
+      allowPrivateUrls: options.urlPolicy?.allowPrivateUrls ?? false,
+    };
+    this.resolveHost = options.resolveHost ?? systemHostResolver;
+    this.defaults = { ...CONTRACT_DELIVERY_DEFAULTS, ...definedOnly(options.defaults ?? {}) };
+    this.leaseSeconds = options.leaseSeconds ?? 30;
+    this.cipher = new SecretCipher(options.secretKey);
+    this.cursors = new CursorCodec(`cursor:${options.secretKey}`);
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

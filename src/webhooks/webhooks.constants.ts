@@ -1,0 +1,21 @@
+/** Permission every webhook management route needs (CONTRACT.md). */
+export const WEBHOOKS_MANAGE_PERMISSION = 'system.webhooks.manage';
+/** Permission `POST /api/events` needs. */
+export const EVENTS_PUBLISH_PERMISSION = 'system.events.publish';
+
+export const PERMISSIONS_METADATA = 'webhooks:permissions';
+
+/** Request property where a host's authentication leaves why a token was refused. */
+export const AUTHENTICATION_ERROR_PROPERTY = 'authenticationError';
+
+export const SECRET_PREFIX = 'whsec_';
+export const SECRET_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+export const SUBSCRIPTION_FORMATS = ['json', 'cloudevents+json', 'xml', 'cloudevents+xml'] as const;
+export type SubscriptionFormat = (typeof SUBSCRIPTION_FORMATS)[number];
+
+export const SIGNATURE_ALGORITHMS = ['HmacSha256', 'HmacSha384', 'HmacSha512', 'HmacSha1'] as const;
+export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
+
+export const PAGE_SIZE_DEFAULT = 20;
+export const PAGE_SIZE_MAX = 100;

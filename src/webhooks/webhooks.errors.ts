@@ -1,0 +1,25 @@
+/** Every way a webhook operation can be refused; `WebhooksExceptionFilter` maps each to HTTP. */
+export enum WebhooksErrorCode {
+  SubscriptionNotFound = 'SUBSCRIPTION_NOT_FOUND',
+  DeliveryNotFound = 'DELIVERY_NOT_FOUND',
+  InvalidField = 'INVALID_FIELD',
+  InvalidCursor = 'INVALID_CURSOR',
+  DeliveryInProgress = 'DELIVERY_IN_PROGRESS',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+}
+
+export class WebhooksError extends Error {
+  constructor(
+    readonly code: WebhooksErrorCode,
+    message: string,
+    /** The request field the problem is about, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'WebhooksError';
+  }
+
+  static invalidField(field: string, message: string): WebhooksError {
+    return new WebhooksError(WebhooksErrorCode.InvalidField, message, field);
+  }
+}

