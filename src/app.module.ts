@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../ormconfig';
@@ -8,11 +9,14 @@ import { runMigrationsLocked } from './database/run-migrations';
 import { HealthModule } from './health/health.module';
 import { HR_EVENT_TYPES } from './hr/hr-event-types';
 import type { HostResolver } from './webhooks/security/url-policy';
+import type { WebhooksModuleOptions } from './webhooks/interfaces/webhooks-module-options.interface';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOverrides {
   /** Replaces the system DNS resolver of the URL policy (tests: there is no DNS here). */
   resolveHost?: HostResolver;
+  /** Module options to set beyond what the environment configures (tests, benchmarks). */
+  webhooks?: Partial<WebhooksModuleOptions>;
 }
 
 @Module({})
@@ -37,6 +41,7 @@ export class AppModule {
             return dataSource;
           },
         }),
+        EventEmitterModule.forRoot(),
         AuthModule,
         HealthModule,
         WebhooksModule.forRoot({
@@ -44,6 +49,7 @@ export class AppModule {
           urlPolicy: { allowHttp: config.allowHttp, allowPrivateUrls: config.allowPrivateUrls },
           resolveHost: overrides.resolveHost,
           leaseSeconds: config.leaseSeconds,
+          ...overrides.webhooks,
         }),
         WebhooksModule.forFeature({ eventTypes: HR_EVENT_TYPES }),
       ],

@@ -115,8 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const key of Object.keys(new EnvironmentVariables())) {
     if (env[key] !== undefined) raw[key] = env[key];
   }
+  // An empty optional value (`DATABASE_URL=` in a .env file) counts as unset.
   for (const key of ['DATABASE_URL', 'AUTH_JWT_SECRET', 'WEBHOOKS_SECRET_KEY']) {
-    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+    if (env[key] === '') delete raw[key];
   }
   const vars = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(vars, { whitelist: true });

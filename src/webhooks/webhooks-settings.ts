@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CursorCodec } from './common/cursor';
 import type {
   DeliveryDefaults,
+  DirectSendDefaults,
+  DispatchOptions,
   WebhooksModuleOptions,
 } from './interfaces/webhooks-module-options.interface';
 import { SecretCipher } from './security/secret-cipher';
@@ -16,6 +18,18 @@ export const CONTRACT_DELIVERY_DEFAULTS: DeliveryDefaults = {
   requestTimeoutMs: 10_000,
 };
 
+export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
+  enabled: true,
+  concurrency: 100,
+  perSubscriptionConcurrency: 50,
+  claimBatchSize: 100,
+  shutdownGraceMs: 10_000,
+  pollIntervalMs: 1_000,
+};
+
+export const PRODUCT_NAME = 'nest-webhooks';
+export const PRODUCT_VERSION = '0.1.0';
+
 /** The module options with every default filled in, and the objects built from them. */
 @Injectable()
 export class WebhooksSettings {
@@ -25,6 +39,10 @@ export class WebhooksSettings {
   readonly leaseSeconds: number;
   readonly cipher: SecretCipher;
   readonly cursors: CursorCodec;
+  readonly dispatch: DispatchOptions;
+  readonly directSend: DirectSendDefaults;
+  readonly retentionDays: number;
+  readonly userAgent: string;
 
   constructor(@Inject(WEBHOOKS_MODULE_OPTIONS) options: WebhooksModuleOptions) {
     this.urlPolicy = {
@@ -36,6 +54,10 @@ export class WebhooksSettings {
     this.leaseSeconds = options.leaseSeconds ?? 30;
     this.cipher = new SecretCipher(options.secretKey);
     this.cursors = new CursorCodec(`cursor:${options.secretKey}`);
+    this.dispatch = { ...DEFAULT_DISPATCH_OPTIONS, ...definedOnly(options.dispatch ?? {}) };
+    this.directSend = options.directSend ?? {};
+    this.retentionDays = options.retentionDays ?? 30;
+    this.userAgent = options.userAgent ?? `${PRODUCT_NAME}/${PRODUCT_VERSION}`;
   }
 }
 

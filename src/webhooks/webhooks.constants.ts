@@ -19,3 +19,6 @@ export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
 
 export const PAGE_SIZE_DEFAULT = 20;
 export const PAGE_SIZE_MAX = 100;
+
+/** Injection token of the `WebhookHttpClient` deliveries go through. */
+export const WEBHOOK_HTTP_CLIENT = Symbol('WEBHOOK_HTTP_CLIENT');

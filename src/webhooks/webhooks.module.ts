@@ -1,21 +1,47 @@
 import { DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PermissionsGuard } from './auth/permissions.guard';
 import { EventCatalog } from './catalog/event-catalog.service';
 import type { EventTypeDefinition } from './catalog/event-type.interface';
 import { EventTypesController } from './catalog/event-types.controller';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveriesService } from './deliveries/deliveries.service';
+import { DeliveryLogRepository } from './deliveries/delivery-log.repository';
+import { SubscriptionDeliveriesController } from './deliveries/subscription-deliveries.controller';
+import { DeliveryDispatcher } from './dispatch/delivery-dispatcher.service';
+import { DeliveryJobs } from './dispatch/delivery-jobs.service';
+import { DeliveryNotifications } from './dispatch/delivery-notifications';
+import { DeliveryTargets } from './dispatch/delivery-targets';
+import { DispatchSignal } from './dispatch/dispatch-signal';
+import { SubscriptionHealth } from './dispatch/subscription-health.service';
+import { EventEmitterBridge } from './events/event-emitter.bridge';
+import { EventsController } from './events/events.controller';
+import { WebhookPublisher } from './events/webhook-publisher.service';
+import { SerializerRegistry } from './formats/serializer-registry';
+import { createHttpClient } from './http/create-http-client';
+import type { WebhooksModuleOptions } from './interfaces/webhooks-module-options.interface';
+import { SignatureProviderRegistry } from './signing/signature-headers';
 import { SubscriptionRepository } from './subscriptions/subscription.repository';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { WEBHOOKS_ENTITIES } from './webhooks.entities';
+import { WEBHOOK_HTTP_CLIENT } from './webhooks.constants';
 import {
   WEBHOOKS_ASYNC_OPTIONS_TYPE,
+  WEBHOOKS_MODULE_OPTIONS,
   WEBHOOKS_OPTIONS_TYPE,
   WebhooksConfigurableModule,
 } from './webhooks.module-definition';
 import { WebhooksSettings } from './webhooks-settings';
 
-const CONTROLLERS: Type[] = [SubscriptionsController, EventTypesController];
+const CONTROLLERS: Type[] = [
+  SubscriptionsController,
+  SubscriptionDeliveriesController,
+  DeliveriesController,
+  EventsController,
+  EventTypesController,
+];
 
 let featureCount = 0;
 
@@ -27,15 +53,54 @@ let featureCount = 0;
  * controllers (`controllers: false` leaves them out), its event catalog and its services.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(WEBHOOKS_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(WEBHOOKS_ENTITIES), ScheduleModule.forRoot()],
   providers: [
     WebhooksSettings,
     EventCatalog,
     SubscriptionRepository,
     SubscriptionsService,
     PermissionsGuard,
+    DispatchSignal,
+    DeliveryNotifications,
+    WebhookPublisher,
+    DeliveryTargets,
+    SubscriptionHealth,
+    DeliveryDispatcher,
+    DeliveryJobs,
+    DeliveryLogRepository,
+    DeliveriesService,
+    EventEmitterBridge,
+    {
+      provide: SerializerRegistry,
+      inject: [WEBHOOKS_MODULE_OPTIONS],
+      useFactory: (options: WebhooksModuleOptions) =>
+        new SerializerRegistry(options.serializers ?? []),
+    },
+    {
+      provide: SignatureProviderRegistry,
+      inject: [WEBHOOKS_MODULE_OPTIONS],
+      useFactory: (options: WebhooksModuleOptions) =>
+        new SignatureProviderRegistry(options.signatureProviders ?? []),
+    },
+    {
+      provide: WEBHOOK_HTTP_CLIENT,
+      inject: [WEBHOOKS_MODULE_OPTIONS, WebhooksSettings],
+      useFactory: (options: WebhooksModuleOptions, settings: WebhooksSettings) =>
+        createHttpClient(options.httpClient, settings.resolveHost),
+    },
   ],
-  exports: [WebhooksSettings, EventCatalog, SubscriptionsService, PermissionsGuard],
+  exports: [
+    WebhooksSettings,
+    EventCatalog,
+    SubscriptionsService,
+    PermissionsGuard,
+    WebhookPublisher,
+    DeliveriesService,
+    DeliveryDispatcher,
+    DeliveryJobs,
+    SerializerRegistry,
+    SignatureProviderRegistry,
+  ],
 })
 export class WebhooksModule extends WebhooksConfigurableModule {
   static override forRoot(options: typeof WEBHOOKS_OPTIONS_TYPE): DynamicModule {

@@ -20,8 +20,9 @@ export class CursorCodec {
 
   /** The position, or null when the cursor was not issued by `encode` for this scope. */
   decode(cursor: string, scope: string): PagePosition | null {
+    if (cursor.length > 512 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(cursor)) return null;
     const [encoded, mac] = cursor.split('.');
-    if (!encoded || !mac || cursor.length > 512) return null;
+    if (!encoded || !mac) return null;
     const body = Buffer.from(encoded, 'base64url');
     const expected = Buffer.from(this.mac(body, scope));
     const given = Buffer.from(mac);

@@ -1,5 +1,8 @@
-import type { HostResolver } from '../security/url-policy';
 import type { EventTypeDefinition } from '../catalog/event-type.interface';
+import type { HostResolver } from '../security/url-policy';
+import type { EventSerializer } from './event-serializer.interface';
+import type { WebhookSignatureProvider } from './signature-provider.interface';
+import type { WebhookHttpClient } from './webhook-http-client.interface';
 
 /** Retry and timeout settings a subscription takes when its body leaves them out. */
 export interface DeliveryDefaults {
@@ -26,6 +29,51 @@ export interface WebhooksModuleOptions {
   leaseSeconds?: number;
   /** Event types the host adds at the root (feature modules use `forFeature`). */
   eventTypes?: EventTypeDefinition[];
+  /** The delivery engine of this instance. */
+  dispatch?: Partial<DispatchOptions>;
+  /**
+   * HTTP transport: `undici` (default, a keep-alive pool), `axios` (a keep-alive axios
+   * instance), or your own client (e.g. `new AxiosWebhookHttpClient(httpService)` to reuse a
+   * configured `@nestjs/axios` HttpService with its interceptors and proxy).
+   */
+  httpClient?: 'undici' | 'axios' | WebhookHttpClient;
+  /** Extra body formats, matched by a subscription's `format` (built-ins stay). */
+  serializers?: EventSerializer[];
+  /** Extra signature algorithms, matched by a subscription's `signatureAlgorithm`. */
+  signatureProviders?: WebhookSignatureProvider[];
+  /** Defaults of `WebhookPublisher.send` (direct sends to an ad-hoc endpoint). */
+  directSend?: DirectSendDefaults;
+  /** Attempts, and events whose deliveries all ended, are purged after this many days (default 30; 0 keeps everything). */
+  retentionDays?: number;
+  /** `User-Agent` of deliveries. */
+  userAgent?: string;
+}
+
+export interface DispatchOptions {
+  /** Run the dispatcher and its scheduled jobs in this instance (default true). */
+  enabled: boolean;
+  /** Requests in flight at once, all subscriptions together (default 100). */
+  concurrency: number;
+  /** Requests in flight at once to one subscription (default 50). */
+  perSubscriptionConcurrency: number;
+  /** Deliveries claimed per query (default 100). */
+  claimBatchSize: number;
+  /** On shutdown, how long in-flight requests may finish before their leases are released (default 10 s). */
+  shutdownGraceMs: number;
+  /** Scheduler tick that picks up due retries (default 1000 ms). */
+  pollIntervalMs: number;
+}
+
+export interface DirectSendDefaults {
+  url?: string;
+  secret?: string | null;
+  signatureAlgorithm?: string;
+  format?: string;
+  headers?: Record<string, string>;
+  maxRetryCount?: number;
+  retryDelayMs?: number;
+  retryBackoffMultiplier?: number;
+  requestTimeoutMs?: number;
 }
 
 /** Options known when the module is declared (not resolvable asynchronously). */

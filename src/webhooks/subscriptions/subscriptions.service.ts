@@ -13,6 +13,9 @@ import type {
   SubscriptionPageDto,
 } from './dto/subscription.dto';
 import type { UpdateSubscriptionDto } from './dto/update-subscription.dto';
+import { DeliveryLogRepository } from '../deliveries/delivery-log.repository';
+import { SerializerRegistry } from '../formats/serializer-registry';
+import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { SubscriptionRepository } from './subscription.repository';
 import type { WebhookSubscription } from './webhook-subscription.entity';
 
@@ -30,6 +33,8 @@ export function toSubscriptionDto(row: WebhookSubscription): SubscriptionDto {
     retryDelayMs: row.retryDelayMs,
     retryBackoffMultiplier: row.retryBackoffMultiplier,
     requestTimeoutMs: row.requestTimeoutMs,
+    batch: row.batch,
+    disabledReason: row.disabledReason,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -44,10 +49,14 @@ export class SubscriptionsService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly catalog: EventCatalog,
     private readonly settings: WebhooksSettings,
+    private readonly deliveryLog: DeliveryLogRepository,
+    private readonly serializers: SerializerRegistry,
+    private readonly signers: SignatureProviderRegistry,
   ) {}
 
   async create(companyId: string, body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
     this.checkEvents(body.events);
+    this.checkFormatAndAlgorithm(body);
     const url = await this.checkUrl(body.url);
     const secret = body.secret ?? generateSigningSecret();
     const { defaults } = this.settings;
@@ -64,6 +73,7 @@ export class SubscriptionsService {
       retryDelayMs: body.retryDelayMs ?? defaults.retryDelayMs,
       retryBackoffMultiplier: body.retryBackoffMultiplier ?? defaults.retryBackoffMultiplier,
       requestTimeoutMs: body.requestTimeoutMs ?? defaults.requestTimeoutMs,
+      batch: body.batch ?? false,
     });
     this.logger.log(`Subscription ${row.id} created for company ${companyId}`);
     return { ...toSubscriptionDto(row), secret };
@@ -93,6 +103,7 @@ export class SubscriptionsService {
     body: UpdateSubscriptionDto,
   ): Promise<SubscriptionDto> {
     const row = await this.require(companyId, id);
+    this.checkFormatAndAlgorithm(body);
     const changes: Partial<WebhookSubscription> = {};
     if (body.events !== undefined) {
       this.checkEvents(body.events);
@@ -109,6 +120,7 @@ export class SubscriptionsService {
       'retryDelayMs',
       'retryBackoffMultiplier',
       'requestTimeoutMs',
+      'batch',
     ] as const;
     for (const key of simple) {
       if (body[key] !== undefined) Object.assign(changes, { [key]: body[key] });
@@ -119,6 +131,7 @@ export class SubscriptionsService {
   async remove(companyId: string, id: string): Promise<void> {
     await this.require(companyId, id);
     await this.subscriptions.softDeleteForCompany(companyId, id);
+    await this.deliveryLog.cancelPendingForCompany(companyId, id);
     this.logger.log(`Subscription ${id} deleted for company ${companyId}`);
   }
 
@@ -150,6 +163,22 @@ export class SubscriptionsService {
       );
     }
     return row;
+  }
+
+  /** Built-in or host-registered (module options) formats and signature algorithms only. */
+  private checkFormatAndAlgorithm(body: { format?: string; signatureAlgorithm?: string }): void {
+    if (body.format !== undefined && !this.serializers.has(body.format)) {
+      throw WebhooksError.invalidField(
+        'format',
+        `format must be one of: ${this.serializers.formats().join(', ')}`,
+      );
+    }
+    if (body.signatureAlgorithm !== undefined && !this.signers.has(body.signatureAlgorithm)) {
+      throw WebhooksError.invalidField(
+        'signatureAlgorithm',
+        `signatureAlgorithm must be one of: ${this.signers.algorithms().join(', ')}`,
+      );
+    }
   }
 
   private checkEvents(events: readonly string[]): void {

@@ -7,7 +7,6 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { SignatureAlgorithm, SubscriptionFormat } from '../webhooks.constants';
 
 /** A company's endpoint that receives the events it subscribed to. */
 @Entity({ name: 'webhook_subscriptions' })
@@ -44,10 +43,10 @@ export class WebhookSubscription {
   previousSecretExpiresAt!: Date | null;
 
   @Column({ type: 'varchar', length: 32 })
-  format!: SubscriptionFormat;
+  format!: string;
 
   @Column({ name: 'signature_algorithm', type: 'varchar', length: 16 })
-  signatureAlgorithm!: SignatureAlgorithm;
+  signatureAlgorithm!: string;
 
   /** Extra request headers sent with every delivery. */
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
@@ -64,6 +63,18 @@ export class WebhookSubscription {
 
   @Column({ name: 'request_timeout_ms', type: 'integer' })
   requestTimeoutMs!: number;
+
+  /** Batch deliveries: `publishBatch` sends this endpoint several events in one request. */
+  @Column({ type: 'boolean', default: false })
+  batch!: boolean;
+
+  /** Start of the current run of failed attempts; null after a success. 5 days: deactivated. */
+  @Column({ name: 'failing_since', type: 'timestamptz', precision: 3, nullable: true })
+  failingSince!: Date | null;
+
+  /** Why the system deactivated it (410 Gone, 5 days of failures); null otherwise. */
+  @Column({ name: 'disabled_reason', type: 'varchar', length: 200, nullable: true })
+  disabledReason!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;

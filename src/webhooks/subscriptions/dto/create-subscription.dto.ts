@@ -1,10 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsIn,
   IsInt,
   IsNumber,
   IsOptional,
@@ -16,12 +15,7 @@ import {
 } from 'class-validator';
 import { EVENT_FILTER_PATTERN } from '../../catalog/event-type-matching';
 import { MAX_URL_LENGTH } from '../../security/url-policy';
-import {
-  SIGNATURE_ALGORITHMS,
-  type SignatureAlgorithm,
-  SUBSCRIPTION_FORMATS,
-  type SubscriptionFormat,
-} from '../../webhooks.constants';
+import { SIGNATURE_ALGORITHMS, SUBSCRIPTION_FORMATS } from '../../webhooks.constants';
 import { IsExtraHeaders } from './headers.validator';
 import { IsSigningSecret } from './signing-secret.validator';
 
@@ -69,15 +63,19 @@ export class CreateSubscriptionDto {
   @IsSigningSecret()
   secret?: string;
 
-  @ApiProperty({ enum: SUBSCRIPTION_FORMATS, required: false, default: 'json' })
+  /** Body format: `json` (default), `cloudevents+json`, `xml`, `cloudevents+xml` (or a host-registered one). */
+  @ApiPropertyOptional({ example: SUBSCRIPTION_FORMATS[1], default: 'json' })
   @IsOptional()
-  @IsIn(SUBSCRIPTION_FORMATS)
-  format?: SubscriptionFormat;
+  @IsString()
+  @MaxLength(64)
+  format?: string;
 
-  @ApiProperty({ enum: SIGNATURE_ALGORITHMS, required: false, default: 'HmacSha256' })
+  /** `HmacSha256` (default), `HmacSha384`, `HmacSha512`, `HmacSha1` (deprecated), or a host-registered one. */
+  @ApiPropertyOptional({ example: SIGNATURE_ALGORITHMS[0], default: 'HmacSha256' })
   @IsOptional()
-  @IsIn(SIGNATURE_ALGORITHMS)
-  signatureAlgorithm?: SignatureAlgorithm;
+  @IsString()
+  @MaxLength(64)
+  signatureAlgorithm?: string;
 
   @ApiPropertyOptional({
     type: 'object',
@@ -110,6 +108,11 @@ export class CreateSubscriptionDto {
   @Min(1)
   @Max(10)
   retryBackoffMultiplier?: number;
+
+  /** Receive `publishBatch` events several to one request (JSON array or CloudEvents batch); default false. */
+  @IsOptional()
+  @IsBoolean()
+  batch?: boolean;
 
   /** Per-attempt timeout in ms; default 10000. */
   @IsOptional()

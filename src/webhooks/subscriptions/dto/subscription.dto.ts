@@ -1,10 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  SIGNATURE_ALGORITHMS,
-  type SignatureAlgorithm,
-  SUBSCRIPTION_FORMATS,
-  type SubscriptionFormat,
-} from '../../webhooks.constants';
+import { SIGNATURE_ALGORITHMS, SUBSCRIPTION_FORMATS } from '../../webhooks.constants';
 
 /** A subscription as the API shows it: never its secret. */
 export class SubscriptionDto {
@@ -14,16 +9,22 @@ export class SubscriptionDto {
   events!: string[];
   description!: string | null;
   isActive!: boolean;
-  @ApiProperty({ enum: SUBSCRIPTION_FORMATS })
-  format!: SubscriptionFormat;
-  @ApiProperty({ enum: SIGNATURE_ALGORITHMS })
-  signatureAlgorithm!: SignatureAlgorithm;
+  /** `json`, `cloudevents+json`, `xml`, `cloudevents+xml`, or a host-registered format. */
+  @ApiProperty({ example: SUBSCRIPTION_FORMATS[0] })
+  format!: string;
+  /** `HmacSha256`, `HmacSha384`, `HmacSha512`, `HmacSha1`, or a host-registered algorithm. */
+  @ApiProperty({ example: SIGNATURE_ALGORITHMS[0] })
+  signatureAlgorithm!: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   headers!: Record<string, string>;
   maxRetryCount!: number;
   retryDelayMs!: number;
   retryBackoffMultiplier!: number;
   requestTimeoutMs!: number;
+  /** Receives `publishBatch` events several to a request. */
+  batch!: boolean;
+  /** Why the system deactivated it (410 Gone, 5 days of failures); null otherwise. */
+  disabledReason!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

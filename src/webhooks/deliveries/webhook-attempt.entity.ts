@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { AttemptStatus } from './delivery-status';
+
+/** One HTTP try of a delivery (append-only). */
+@Entity({ name: 'webhook_attempts' })
+@Index('idx_webhook_attempts_subscription_created', ['subscriptionId', 'createdAt', 'id'])
+@Index('idx_webhook_attempts_delivery', ['deliveryId', 'attemptNumber'])
+export class WebhookAttempt {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'company_id', type: 'varchar', length: 128 })
+  companyId!: string;
+
+  @Column({ name: 'delivery_id', type: 'uuid' })
+  deliveryId!: string;
+
+  @Column({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  @Column({ name: 'subscription_id', type: 'uuid', nullable: true })
+  subscriptionId!: string | null;
+
+  @Column({ name: 'event_type', type: 'varchar', length: 200 })
+  eventType!: string;
+
+  @Column({ name: 'attempt_number', type: 'integer' })
+  attemptNumber!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: AttemptStatus;
+
+  @Column({ name: 'status_code', type: 'integer', nullable: true })
+  statusCode!: number | null;
+
+  @Column({ name: 'duration_ms', type: 'integer' })
+  durationMs!: number;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  /** First 4 KiB of the answer. */
+  @Column({ name: 'response_body', type: 'text', nullable: true })
+  responseBody!: string | null;
+
+  /** The request headers as sent, signatures and subscription extras redacted. */
+  @Column({ name: 'request_headers', type: 'jsonb' })
+  requestHeaders!: Record<string, string>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}

@@ -1,0 +1,57 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { WEBHOOK_ENDPOINT_DISABLED } from '../catalog/builtin-event-types';
+import { WebhookPublisher } from '../events/webhook-publisher.service';
+
+/** How long every delivery of a subscription may fail before it is deactivated. */
+export const FAILING_DEACTIVATION_MS = 5 * 24 * 60 * 60 * 1000;
+
+/**
+ * Deactivates endpoints that asked to be removed (410) or have failed for 5 days: cancels their
+ * pending deliveries and tells the company's other subscriptions (`webhook.endpoint.disabled`).
+ */
+@Injectable()
+export class SubscriptionHealth {
+  private readonly logger = new Logger(SubscriptionHealth.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly publisher: WebhookPublisher,
+  ) {}
+
+  /** Of these subscriptions, the active ones whose failures started 5 days ago or more. */
+  async failingTooLong(ids: string[]): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM webhook_subscriptions
+       WHERE id = ANY($1::uuid[]) AND is_active AND deleted_at IS NULL
+         AND failing_since <= now() - make_interval(secs => $2)`,
+      [ids, FAILING_DEACTIVATION_MS / 1000],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async deactivate(subscriptionId: string, reason: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query<[{ company_id: string; url: string }[], number]>(
+        `UPDATE webhook_subscriptions SET is_active = false, disabled_reason = $2, updated_at = now()
+         WHERE id = $1 AND is_active RETURNING company_id, url`,
+        [subscriptionId, reason],
+      );
+      const row = rows[0]?.[0];
+      if (!row) return false;
+      await manager.query(
+        `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
+         WHERE subscription_id = $1 AND status = 'pending'`,
+        [subscriptionId],
+      );
+      await this.publisher.publish(
+        WEBHOOK_ENDPOINT_DISABLED,
+        { subscriptionId, url: row.url, reason, disabledAt: new Date().toISOString() },
+        { companyId: row.company_id, manager },
+      );
+      this.logger.warn(`Subscription ${subscriptionId} deactivated: ${reason}`);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,337 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { EventCatalog } from '../catalog/event-catalog.service';
+import { filtersMatching, matchesAnyEventFilter } from '../catalog/event-type-matching';
+import type { DirectEndpoint } from '../deliveries/webhook-delivery.entity';
+import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
+import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { signingSecretProblem } from '../security/secret-cipher';
+import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
+import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
+import { WebhooksSettings } from '../webhooks-settings';
+
+export interface PublishOptions {
+  /** The tenant: only its subscriptions receive the event. */
+  companyId: string;
+  /**
+   * The caller's transaction: the event and its deliveries are written in it (a transactional
+   * outbox), so they exist exactly when the caller's change commits.
+   */
+  manager?: EntityManager;
+  /** Same key (per company, 24 h) and same body: the first event's id, nothing new stored. */
+  idempotencyKey?: string;
+}
+
+export interface PublishedEvent {
+  id: string;
+  /** How many deliveries were created (0 for a replayed idempotent request). */
+  deliveries: number;
+  /** true when an earlier event with the same idempotency key was answered. */
+  replayed: boolean;
+}
+
+export interface EventInput {
+  type: string;
+  data: unknown;
+}
+
+/** Per-call endpoint settings of `send`; unset values come from the module's `directSend` defaults. */
+export interface DirectSendOptions {
+  companyId: string;
+  manager?: EntityManager;
+  url?: string;
+  /** `whsec_...`; no signature headers are sent without one. */
+  secret?: string | null;
+  signatureAlgorithm?: string;
+  format?: string;
+  headers?: Record<string, string>;
+  maxRetryCount?: number;
+  retryDelayMs?: number;
+  retryBackoffMultiplier?: number;
+  requestTimeoutMs?: number;
+}
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Accepts events: validates them against the catalog, stores each with one delivery per matching
+ * subscription in one transaction, and wakes the dispatchers once that transaction commits
+ * (NOTIFY inside the transaction reaches every instance on commit, never on rollback).
+ */
+@Injectable()
+export class WebhookPublisher {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: EventCatalog,
+    private readonly settings: WebhooksSettings,
+    private readonly signal: DispatchSignal,
+  ) {}
+
+  async publish(type: string, data: unknown, options: PublishOptions): Promise<PublishedEvent> {
+    this.validate(type, data);
+    const requestHash = options.idempotencyKey ? hashRequest(type, data) : null;
+    return this.inTransaction(options.manager, async (manager) => {
+      if (options.idempotencyKey && requestHash) {
+        const earlier = await this.claimIdempotencyKey(
+          manager,
+          options.companyId,
+          options.idempotencyKey,
+          requestHash,
+        );
+        if (earlier) return earlier;
+      }
+      const id = randomUUID();
+      const inserted = await manager.query<{ id: string }[]>(
+        `INSERT INTO webhook_events (id, company_id, type, data, idempotency_key, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (company_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [
+          id,
+          options.companyId,
+          type,
+          JSON.stringify(data),
+          options.idempotencyKey ?? null,
+          requestHash,
+        ],
+      );
+      if (inserted.length === 0 && options.idempotencyKey && requestHash) {
+        // A concurrent request with the same key committed first.
+        const earlier = await this.claimIdempotencyKey(
+          manager,
+          options.companyId,
+          options.idempotencyKey,
+          requestHash,
+        );
+        if (earlier) return earlier;
+      }
+      const deliveries = await this.fanOut(manager, id, options.companyId, type);
+      return { id, deliveries, replayed: false };
+    });
+  }
+
+  /**
+   * Several events at once. Subscriptions with `batch: true` get one delivery carrying every event
+   * they match (one HTTP request); the others get one delivery per event as with `publish`.
+   */
+  async publishBatch(
+    events: readonly EventInput[],
+    options: Omit<PublishOptions, 'idempotencyKey'>,
+  ): Promise<PublishedEvent[]> {
+    events.forEach((event) => this.validate(event.type, event.data));
+    if (events.length === 0) return [];
+    return this.inTransaction(options.manager, async (manager) => {
+      const ids = events.map(() => randomUUID());
+      await manager.query(
+        `INSERT INTO webhook_events (id, company_id, type, data)
+         SELECT e.id, $1, e.type, e.data
+         FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS e(id, type, data)`,
+        [
+          options.companyId,
+          ids,
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+        ],
+      );
+      const subscriptions = await manager.query<{ id: string; events: string[]; batch: boolean }[]>(
+        `SELECT id, events, batch FROM webhook_subscriptions
+         WHERE company_id = $1 AND is_active AND deleted_at IS NULL`,
+        [options.companyId],
+      );
+      const counts = new Map<string, number>(ids.map((id) => [id, 0]));
+      const rows: {
+        eventId: string;
+        batch: string[] | null;
+        subscriptionId: string;
+        type: string;
+      }[] = [];
+      for (const subscription of subscriptions) {
+        const matching = events
+          .map((event, i) => ({ ...event, id: ids[i] }))
+          .filter((event) => matchesAnyEventFilter(subscription.events, event.type));
+        if (matching.length === 0) continue;
+        if (subscription.batch) {
+          const types = new Set(matching.map((e) => e.type));
+          rows.push({
+            eventId: matching[0].id,
+            batch: matching.map((e) => e.id),
+            subscriptionId: subscription.id,
+            type: types.size === 1 ? matching[0].type : 'batch',
+          });
+        } else {
+          for (const event of matching) {
+            rows.push({
+              eventId: event.id,
+              batch: null,
+              subscriptionId: subscription.id,
+              type: event.type,
+            });
+          }
+        }
+        matching.forEach((e) => counts.set(e.id, (counts.get(e.id) ?? 0) + 1));
+      }
+      if (rows.length > 0) {
+        await manager.query(
+          `INSERT INTO webhook_deliveries
+             (id, company_id, event_id, batch_event_ids, subscription_id, event_type, status, next_attempt_at)
+           SELECT gen_random_uuid(), $1::varchar, r.event_id, CASE WHEN r.batch = '' THEN NULL ELSE string_to_array(r.batch, ',')::uuid[] END,
+                  r.subscription_id, r.type, 'pending', now()
+           FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[]) AS r(event_id, batch, subscription_id, type)`,
+          [
+            options.companyId,
+            rows.map((r) => r.eventId),
+            rows.map((r) => (r.batch ? r.batch.join(',') : '')),
+            rows.map((r) => r.subscriptionId),
+            rows.map((r) => r.type),
+          ],
+        );
+        await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
+      }
+      return ids.map((id) => ({ id, deliveries: counts.get(id) ?? 0, replayed: false }));
+    });
+  }
+
+  /**
+   * Delivers one event to an ad-hoc endpoint (no subscription): per-call options over the
+   * module's `directSend` defaults. Persisted, signed and retried like any other delivery.
+   */
+  async send(
+    event: EventInput,
+    options: DirectSendOptions,
+  ): Promise<{ eventId: string; deliveryId: string }> {
+    this.validate(event.type, event.data);
+    const endpoint = await this.directEndpoint(options);
+    return this.inTransaction(options.manager, async (manager) => {
+      const eventId = randomUUID();
+      const deliveryId = randomUUID();
+      await manager.query(
+        `INSERT INTO webhook_events (id, company_id, type, data) VALUES ($1, $2, $3, $4)`,
+        [eventId, options.companyId, event.type, JSON.stringify(event.data)],
+      );
+      await manager.query(
+        `INSERT INTO webhook_deliveries (id, company_id, event_id, endpoint, event_type, status, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', now())`,
+        [deliveryId, options.companyId, eventId, JSON.stringify(endpoint), event.type],
+      );
+      await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
+      return { eventId, deliveryId };
+    });
+  }
+
+  /** Throws a 400-mapped error unless `type` is in the catalog and `data` matches its schema. */
+  validate(type: string, data: unknown): void {
+    if (!this.catalog.has(type)) {
+      throw WebhooksError.invalidField('type', `type "${type}" is not in the event catalog`);
+    }
+    const problems = this.catalog.validateData(type, data);
+    if (problems.length) {
+      throw WebhooksError.invalidField(
+        'data',
+        `data does not match the schema of ${type}: ${problems.join('; ')}`,
+      );
+    }
+  }
+
+  /** One delivery per active subscription of the company whose filters match the type. */
+  private async fanOut(
+    manager: EntityManager,
+    eventId: string,
+    companyId: string,
+    type: string,
+  ): Promise<number> {
+    const [{ count }] = await manager.query<[{ count: number }]>(
+      `WITH created AS (
+         INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
+         SELECT gen_random_uuid(), $2::varchar, $1::uuid, s.id, $3::varchar, 'pending', now()
+         FROM webhook_subscriptions s
+         WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
+         RETURNING 1)
+       SELECT count(*)::int AS count FROM created`,
+      [eventId, companyId, type, filtersMatching(type)],
+    );
+    if (count > 0) await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
+    return count;
+  }
+
+  /**
+   * The earlier event with this key, if it is within the window (422 when its body differed);
+   * an older one gives its key up. null: go on and create the event.
+   */
+  private async claimIdempotencyKey(
+    manager: EntityManager,
+    companyId: string,
+    key: string,
+    requestHash: string,
+  ): Promise<PublishedEvent | null> {
+    const rows = await manager.query<
+      { id: string; request_hash: string | null; created_at: Date }[]
+    >(
+      `SELECT id, request_hash, created_at FROM webhook_events WHERE company_id = $1 AND idempotency_key = $2`,
+      [companyId, key],
+    );
+    const earlier = rows[0];
+    if (!earlier) return null;
+    if (Date.now() - new Date(earlier.created_at).getTime() > IDEMPOTENCY_WINDOW_MS) {
+      await manager.query(`UPDATE webhook_events SET idempotency_key = NULL WHERE id = $1`, [
+        earlier.id,
+      ]);
+      return null;
+    }
+    if (earlier.request_hash !== requestHash) {
+      throw new WebhooksError(
+        WebhooksErrorCode.IdempotencyKeyReused,
+        'Idempotency-Key was already used with a different request body',
+        'Idempotency-Key',
+      );
+    }
+    return { id: earlier.id, deliveries: 0, replayed: true };
+  }
+
+  private async directEndpoint(options: DirectSendOptions): Promise<DirectEndpoint> {
+    const base = this.settings.directSend;
+    const url = options.url ?? base.url;
+    if (!url) throw WebhooksError.invalidField('url', 'url is required for a direct send');
+    try {
+      await checkSubscriberUrl(url, this.settings.urlPolicy, this.settings.resolveHost);
+    } catch (error) {
+      if (error instanceof UrlPolicyViolation)
+        throw WebhooksError.invalidField('url', error.message);
+      throw error;
+    }
+    const secret = options.secret === undefined ? base.secret : options.secret;
+    const secretProblem = secret ? signingSecretProblem(secret) : null;
+    if (secretProblem) throw WebhooksError.invalidField('secret', secretProblem);
+    const defaults = this.settings.defaults;
+    return {
+      url,
+      secretEncrypted: secret ? this.settings.cipher.encrypt(secret) : null,
+      signatureAlgorithm: options.signatureAlgorithm ?? base.signatureAlgorithm ?? 'HmacSha256',
+      format: options.format ?? base.format ?? 'json',
+      headers: { ...(base.headers ?? {}), ...(options.headers ?? {}) },
+      maxRetryCount: options.maxRetryCount ?? base.maxRetryCount ?? defaults.maxRetryCount,
+      retryDelayMs: options.retryDelayMs ?? base.retryDelayMs ?? defaults.retryDelayMs,
+      retryBackoffMultiplier:
+        options.retryBackoffMultiplier ??
+        base.retryBackoffMultiplier ??
+        defaults.retryBackoffMultiplier,
+      requestTimeoutMs:
+        options.requestTimeoutMs ?? base.requestTimeoutMs ?? defaults.requestTimeoutMs,
+    };
+  }
+
+  private async inTransaction<T>(
+    manager: EntityManager | undefined,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    if (manager) return work(manager);
+    const result = await this.dataSource.transaction(work);
+    this.signal.wake();
+    return result;
+  }
+}
+
+function hashRequest(type: string, data: unknown): string {
+  return createHash('sha256').update(type).update('\0').update(JSON.stringify(data)).digest('hex');
+}
