@@ -20,7 +20,7 @@ import { JwtAuthenticationGuard } from './jwt-authentication.guard';
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        throttlers: [{ name: 'api', ttl: 60_000, limit: Math.max(config.apiRateLimit, 1) }],
+        throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(config.apiRateLimit, 1) }],
         skipIf: (context) => {
           if (config.apiRateLimit === 0) return true;
           const url = context.switchToHttp().getRequest<{ url?: string }>().url ?? '';

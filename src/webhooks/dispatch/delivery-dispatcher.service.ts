@@ -38,6 +38,10 @@ export interface ClaimedDelivery {
   /** The number of the attempt about to be made (1 = first). */
   attemptNumber: number;
   event: OutgoingEvent;
+  /** The subscription's `updatedAt` when claimed (ms): a cached copy older than this is reloaded. */
+  subscriptionVersion: number | null;
+  /** When this instance's lease on it ends (epoch ms). */
+  leaseExpiresAt: number;
 }
 
 /** The outcome of one attempt, as the recorder writes it. */
@@ -68,9 +72,26 @@ interface ClaimRow {
   type: string;
   data: unknown;
   created_at: Date;
+  subscription_version?: Date | null;
+  lease_expires_at: Date;
 }
 
 const RECORD_BATCH = 200;
+/** How much longer than its request timeout a claimed delivery's lease lasts, at least. */
+const LEASE_MARGIN_MS = 5000;
+/** Record writes in flight at once. */
+const MAX_WRITERS = 3;
+
+/** One subscription's deliveries in this instance: being sent, and waiting for room. */
+interface SubscriptionLane {
+  id: string;
+  running: number;
+  queue: { delivery: ClaimedDelivery; target: DeliveryTarget }[];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * Claims due deliveries (FOR UPDATE SKIP LOCKED, with a lease), sends them concurrently within a
@@ -82,15 +103,17 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger(DeliveryDispatcher.name);
   /** Lease owner name of this instance. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Claimed deliveries this instance holds: being sent, or queued behind their subscription's bound. */
+  private held = 0;
   private inFlight = 0;
-  private readonly perSubscription = new Map<string, number>();
+  private readonly lanes = new Map<string, SubscriptionLane>();
   private readonly sends = new Set<Promise<void>>();
   private stopping = false;
   private loop: Promise<void> | null = null;
-  private slotWaiter: (() => void) | null = null;
+  private slotWaiters: (() => void)[] = [];
   private failures = 0;
   private buffer: AttemptRecord[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly writes = new Set<Promise<void>>();
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -112,15 +135,17 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.signal.dispose();
-    this.slotWaiter?.();
+    this.notifySlot();
     await this.loop;
+    for (const lane of this.lanes.values()) {
+      this.held -= lane.queue.length;
+      lane.queue.length = 0;
+    }
     const grace = new Promise<void>((resolve) =>
       setTimeout(resolve, this.settings.dispatch.shutdownGraceMs).unref(),
     );
     await Promise.race([Promise.allSettled([...this.sends]), grace]);
-    await this.flush().catch((error: unknown) =>
-      this.logger.error(`Final flush failed: ${describe(error)}`),
-    );
+    await this.flushAll(this.settings.dispatch.shutdownGraceMs);
     await this.releaseLeases();
     await this.http.close();
   }
@@ -137,7 +162,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   async deliverNow(deliveryId: string, options: { retry: boolean }): Promise<AttemptRecord> {
     const rows = await this.dataSource.query<ClaimRow[]>(
       `SELECT d.id, d.company_id, d.event_id, d.batch_event_ids, d.subscription_id, d.endpoint,
-              d.event_type, d.attempt_count, e.type, e.data, e.created_at
+              d.event_type, d.attempt_count, d.lease_expires_at, e.type, e.data, e.created_at
        FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
        WHERE d.id = $1 AND d.lease_owner = $2 AND d.status = 'sending'`,
       [deliveryId, this.owner],
@@ -147,22 +172,26 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const target = await this.targetFor(claimed);
     const record = await this.attempt(claimed, target, options.retry);
     this.buffer.push(record);
-    await this.flush();
+    await this.flushAll();
     return record;
   }
 
   private async run(): Promise<void> {
-    const { concurrency, claimBatchSize } = this.settings.dispatch;
+    const { concurrency, claimBatchSize, perSubscriptionConcurrency } = this.settings.dispatch;
+    const batch = Math.max(1, Math.min(claimBatchSize, concurrency));
+    // While deliveries are held, claim again only once a quarter of a batch is free: fewer,
+    // larger claims instead of one query per finished request.
+    const threshold = Math.max(1, Math.floor(Math.min(batch, perSubscriptionConcurrency) / 4));
     while (!this.stopping) {
-      const free = concurrency - this.inFlight;
-      if (free <= 0) {
-        await new Promise<void>((resolve) => (this.slotWaiter = resolve));
-        this.slotWaiter = null;
+      const free = concurrency - this.held;
+      if (free <= 0 || (this.held > 0 && free < threshold)) {
+        await this.nextSlot();
         continue;
       }
       let claimed: ClaimedDelivery[];
+      const saturated = this.saturatedSubscriptions();
       try {
-        claimed = await this.claim(Math.min(free, claimBatchSize));
+        claimed = await this.claim(Math.min(free, batch), saturated);
         this.failures = 0;
       } catch (error) {
         this.failures++;
@@ -174,25 +203,52 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         continue;
       }
       if (claimed.length === 0) {
-        await this.signal.wait(this.settings.dispatch.pollIntervalMs);
+        if (saturated.length > 0) {
+          // Due work may be waiting behind a full subscription. If it has room again (requests
+          // ended while we were claiming), look at once; else when one of its requests ends, or
+          // on a wake-up (at most every 5 ms).
+          if (this.saturatedSubscriptions().length < saturated.length) continue;
+          await Promise.race([
+            this.nextSlot(),
+            this.signal.wait(this.settings.dispatch.pollIntervalMs),
+          ]);
+          await sleep(5);
+        } else {
+          await this.signal.wait(this.settings.dispatch.pollIntervalMs);
+        }
         continue;
       }
       try {
         await this.start(claimed);
       } catch (error) {
         // Their leases expire and the reaper hands them out again.
+        this.held -= claimed.length;
         this.logger.error(`Starting ${claimed.length} deliveries failed: ${describe(error)}`);
         await this.signal.wait(1000);
       }
     }
   }
 
-  private async claim(limit: number): Promise<ClaimedDelivery[]> {
-    const { perSubscriptionConcurrency } = this.settings.dispatch;
-    const saturated = [...this.perSubscription]
-      .filter(([, n]) => n >= perSubscriptionConcurrency)
+  /** Subscriptions with as many deliveries held as their bound allows: left out of claims. */
+  private saturatedSubscriptions(): string[] {
+    const bound = this.settings.dispatch.perSubscriptionConcurrency;
+    return [...this.lanes]
+      .filter(([, lane]) => lane.running + lane.queue.length >= bound)
       .map(([id]) => id);
-    const rows = await this.dataSource.query<ClaimRow[]>(
+  }
+
+  private nextSlot(): Promise<void> {
+    return new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private notifySlot(): void {
+    const waiters = this.slotWaiters;
+    this.slotWaiters = [];
+    waiters.forEach((resolve) => resolve());
+  }
+
+  private async claim(limit: number, saturated: string[]): Promise<ClaimedDelivery[]> {
+    const rows = await this.withAsyncCommit<ClaimRow[]>(
       `WITH due AS (
          SELECT id FROM webhook_deliveries
          WHERE status = 'pending' AND next_attempt_at <= now()
@@ -203,51 +259,86 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
        ), claimed AS (
          UPDATE webhook_deliveries d
          SET status = 'sending', lease_owner = $1, attempt_count = d.attempt_count + 1,
-             lease_expires_at = now() + make_interval(secs => $4), updated_at = now()
+             -- The lease outlasts the request: at least its timeout plus a margin.
+             lease_expires_at = now() + make_interval(secs => greatest($4::float8,
+               COALESCE((SELECT s.request_timeout_ms FROM webhook_subscriptions s WHERE s.id = d.subscription_id),
+                        (d.endpoint ->> 'requestTimeoutMs')::int, 0) / 1000.0 + $5::float8)),
+             updated_at = now()
          FROM due WHERE d.id = due.id
          RETURNING d.id, d.company_id, d.event_id, d.batch_event_ids, d.subscription_id, d.endpoint,
-                   d.event_type, d.attempt_count)
-       SELECT c.*, e.type, e.data, e.created_at
-       FROM claimed c JOIN webhook_events e ON e.id = c.event_id`,
-      [this.owner, limit, saturated, this.settings.leaseSeconds],
+                   d.event_type, d.attempt_count, d.lease_expires_at)
+       SELECT c.*, e.type, e.data, e.created_at, s.updated_at AS subscription_version
+       FROM claimed c JOIN webhook_events e ON e.id = c.event_id
+       LEFT JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
+      [this.owner, limit, saturated, this.settings.leaseSeconds, LEASE_MARGIN_MS / 1000],
     );
     return this.withBatchEvents(rows.map(toClaimed));
   }
 
-  /** Starts sending claimed deliveries; returns once they are all under way. */
+  /**
+   * Hands claimed deliveries to their subscription's lane (or straight out for direct sends);
+   * each lane sends at most `perSubscriptionConcurrency` at once.
+   */
   private async start(claimed: ClaimedDelivery[]): Promise<void> {
-    const subscriptionIds = claimed.flatMap((d) => (d.subscriptionId ? [d.subscriptionId] : []));
-    const targets = await this.targets.forSubscriptions(subscriptionIds);
-    const { perSubscriptionConcurrency } = this.settings.dispatch;
-    const excess: string[] = [];
-    const counts = new Map(this.perSubscription);
+    this.held += claimed.length;
+    const versions = new Map<string, number>();
+    for (const d of claimed) {
+      if (d.subscriptionId && d.subscriptionVersion !== null) {
+        versions.set(d.subscriptionId, d.subscriptionVersion);
+      }
+    }
+    const targets = await this.targets.forSubscriptions(versions);
+    const touched = new Set<SubscriptionLane>();
     for (const delivery of claimed) {
       const target = delivery.subscriptionId
         ? targets.get(delivery.subscriptionId)
         : this.targets.fromEndpoint(delivery.endpoint!);
       if (!target || !target.active) {
+        this.held--;
         this.buffer.push(cancelled(delivery));
         continue;
       }
-      const key = delivery.subscriptionId;
-      if (key) {
-        const n = counts.get(key) ?? 0;
-        if (n >= perSubscriptionConcurrency) {
-          excess.push(delivery.id);
-          continue;
-        }
-        counts.set(key, n + 1);
+      if (!delivery.subscriptionId) {
+        this.launch(delivery, target, null);
+        continue;
       }
-      this.launch(delivery, target);
+      let lane = this.lanes.get(delivery.subscriptionId);
+      if (!lane) {
+        lane = { id: delivery.subscriptionId, running: 0, queue: [] };
+        this.lanes.set(lane.id, lane);
+      }
+      lane.queue.push({ delivery, target });
+      touched.add(lane);
     }
-    if (excess.length) await this.release(excess);
+    for (const lane of touched) await this.pump(lane);
     this.scheduleFlush();
   }
 
-  private launch(delivery: ClaimedDelivery, target: DeliveryTarget): void {
+  /** Starts queued deliveries of a lane while it has room; gives back those whose lease is too short. */
+  private async pump(lane: SubscriptionLane): Promise<void> {
+    const bound = this.settings.dispatch.perSubscriptionConcurrency;
+    const expired: string[] = [];
+    while (lane.running < bound && lane.queue.length > 0) {
+      const next = lane.queue.shift()!;
+      // Waited so long behind its subscription that the request could outlive the lease.
+      if (Date.now() + next.target.requestTimeoutMs + 1000 > next.delivery.leaseExpiresAt) {
+        this.held--;
+        expired.push(next.delivery.id);
+        continue;
+      }
+      this.launch(next.delivery, next.target, lane);
+    }
+    if (lane.running === 0 && lane.queue.length === 0) this.lanes.delete(lane.id);
+    if (expired.length) await this.release(expired).catch(() => undefined);
+  }
+
+  private launch(
+    delivery: ClaimedDelivery,
+    target: DeliveryTarget,
+    lane: SubscriptionLane | null,
+  ): void {
     this.inFlight++;
-    const key = delivery.subscriptionId;
-    if (key) this.perSubscription.set(key, (this.perSubscription.get(key) ?? 0) + 1);
+    if (lane) lane.running++;
     const send = this.attempt(delivery, target, true)
       .then((record) => {
         this.buffer.push(record);
@@ -257,16 +348,15 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       })
       .finally(() => {
         this.inFlight--;
-        if (key) {
-          const n = (this.perSubscription.get(key) ?? 1) - 1;
-          if (n <= 0) this.perSubscription.delete(key);
-          else this.perSubscription.set(key, n);
-        }
+        this.held--;
         this.sends.delete(send);
+        if (lane) {
+          lane.running--;
+          if (!this.stopping) void this.pump(lane);
+          else if (lane.running === 0) this.lanes.delete(lane.id);
+        }
         this.scheduleFlush();
-        const waiter = this.slotWaiter;
-        this.slotWaiter = null;
-        waiter?.();
+        this.notifySlot();
       });
     this.sends.add(send);
   }
@@ -307,12 +397,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       headers['webhook-timestamp'] = String(timestamp);
       headers['X-Webhook-Timestamp'] = String(timestamp);
     }
-    const leaseMs = this.settings.leaseSeconds * 1000;
     const response: WebhookHttpResponse = await this.http.send({
       url: target.url,
       headers,
       body,
-      timeoutMs: Math.max(100, Math.min(target.requestTimeoutMs, leaseMs - 5000)),
+      timeoutMs: target.requestTimeoutMs,
       allowPrivateAddresses: this.settings.urlPolicy.allowPrivateUrls,
     });
     const at = new Date();
@@ -342,38 +431,50 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   private scheduleFlush(): void {
     if (this.buffer.length >= RECORD_BATCH) {
-      void this.flush();
+      this.flush();
       return;
     }
     if (this.flushTimer || this.buffer.length === 0) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
-      void this.flush();
+      this.flush();
     }, 2);
   }
 
-  /** Writes every buffered attempt and state change in one statement; retried on failure. */
-  private async flush(): Promise<void> {
-    if (this.flushing) {
-      await this.flushing;
-      if (this.buffer.length === 0) return;
+  /**
+   * Starts writers for the buffered records: each writes up to RECORD_BATCH attempts and state
+   * changes in one statement, MAX_WRITERS at a time. Failed writes go back to the buffer.
+   */
+  private flush(): void {
+    while (this.buffer.length > 0 && this.writes.size < MAX_WRITERS) {
+      const records = this.buffer.splice(0, RECORD_BATCH);
+      const write: Promise<void> = this.write(records)
+        .then(() => this.afterWrite(records))
+        .catch((error: unknown) => {
+          this.buffer.unshift(...records);
+          this.logger.warn(
+            `Recording ${records.length} attempts failed (${describe(error)}); retrying`,
+          );
+          return sleep(500);
+        })
+        .finally(() => {
+          this.writes.delete(write);
+          this.scheduleFlush();
+        });
+      this.writes.add(write);
     }
-    if (this.buffer.length === 0) return;
-    const records = this.buffer.splice(0, this.buffer.length);
-    this.flushing = this.write(records)
-      .then(() => this.afterWrite(records))
-      .catch((error: unknown) => {
-        this.buffer.unshift(...records);
-        this.logger.warn(
-          `Recording ${records.length} attempts failed (${describe(error)}); retrying`,
-        );
-        setTimeout(() => void this.flush(), 500).unref();
-      })
-      .finally(() => {
-        this.flushing = null;
-      });
-    await this.flushing;
-    if (this.buffer.length >= RECORD_BATCH) await this.flush();
+  }
+
+  /** Resolves once everything buffered now has been written (or `timeoutMs` passed). */
+  private async flushAll(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.buffer.length > 0 || this.writes.size > 0) && Date.now() < deadline) {
+      this.flush();
+      await Promise.race([
+        Promise.all([...this.writes]),
+        sleep(Math.max(0, deadline - Date.now())),
+      ]);
+    }
   }
 
   private async write(records: AttemptRecord[]): Promise<void> {
@@ -388,7 +489,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         at: seen && seen.at < r.at ? seen.at : r.at,
       });
     }
-    await this.dataSource.query(
+    await this.withAsyncCommit(
       `WITH attempt_rows AS (
          INSERT INTO webhook_attempts (id, company_id, delivery_id, event_id, subscription_id, event_type,
            attempt_number, status, status_code, duration_ms, error, response_body, request_headers, created_at)
@@ -482,9 +583,23 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  /**
+   * Runs one statement in a transaction committed without waiting for the WAL flush
+   * (`synchronous_commit = off`). Used for the dispatcher's own bookkeeping only: if PostgreSQL
+   * itself crashes and loses the last few milliseconds of such commits, the deliveries concerned
+   * go back to `pending` or an expired lease and are sent again (at least once still holds;
+   * a receiver drops the duplicate by its webhook-id). Accepting an event always waits for the flush.
+   */
+  private async withAsyncCommit<T = unknown>(sql: string, parameters: unknown[]): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL synchronous_commit = off`);
+      return manager.query<T>(sql, parameters);
+    });
+  }
+
   /** Gives claimed deliveries back without an attempt (per-subscription bound reached). */
   private async release(ids: string[]): Promise<void> {
-    await this.dataSource.query(
+    await this.withAsyncCommit(
       `UPDATE webhook_deliveries
        SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt_count = attempt_count - 1
        WHERE id = ANY($1::uuid[]) AND lease_owner = $2 AND status = 'sending'`,
@@ -508,7 +623,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   private async targetFor(delivery: ClaimedDelivery): Promise<DeliveryTarget> {
     if (!delivery.subscriptionId) return this.targets.fromEndpoint(delivery.endpoint!);
-    const targets = await this.targets.forSubscriptions([delivery.subscriptionId]);
+    this.targets.forget(delivery.subscriptionId);
+    const targets = await this.targets.forSubscriptions(new Map([[delivery.subscriptionId, 0]]));
     const target = targets.get(delivery.subscriptionId);
     if (!target) throw new Error(`Subscription ${delivery.subscriptionId} not found`);
     return target;
@@ -567,6 +683,10 @@ function toClaimed(row: ClaimRow): ClaimedDelivery {
     endpoint: row.endpoint,
     eventType: row.event_type,
     attemptNumber: row.attempt_count,
+    subscriptionVersion: row.subscription_version
+      ? new Date(row.subscription_version).getTime()
+      : null,
+    leaseExpiresAt: new Date(row.lease_expires_at).getTime(),
     event: {
       id: row.event_id,
       type: row.type,

@@ -79,7 +79,9 @@ export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdo
          SELECT e.id FROM webhook_events e
          WHERE e.created_at < now() - make_interval(secs => $1)
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
-                           WHERE d.event_id = e.id AND d.status IN ('pending', 'sending'))
+                           WHERE d.event_id = e.id
+                             AND (d.status IN ('pending', 'sending')
+                                  OR d.updated_at >= now() - make_interval(secs => $1)))
          LIMIT ${PURGE_BATCH})`,
       cutoff,
     );

@@ -34,6 +34,7 @@ interface SubscriptionRow {
   retry_delay_ms: number;
   retry_backoff_multiplier: number;
   request_timeout_ms: number;
+  updated_at: Date;
 }
 
 const TTL_MS = 1000;
@@ -44,34 +45,48 @@ const TTL_MS = 1000;
  */
 @Injectable()
 export class DeliveryTargets {
-  private readonly cache = new Map<string, { target: DeliveryTarget; until: number }>();
+  private readonly cache = new Map<
+    string,
+    { target: DeliveryTarget; until: number; version: number }
+  >();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly settings: WebhooksSettings,
   ) {}
 
-  async forSubscriptions(ids: readonly string[]): Promise<Map<string, DeliveryTarget>> {
+  /**
+   * Targets by subscription id. `versions` maps each id to the subscription's `updatedAt` (ms)
+   * seen when its deliveries were claimed: a cached copy older than that (a rotation or a PATCH
+   * on any instance) is reloaded at once.
+   */
+  async forSubscriptions(
+    versions: ReadonlyMap<string, number>,
+  ): Promise<Map<string, DeliveryTarget>> {
     const now = Date.now();
     const found = new Map<string, DeliveryTarget>();
     const missing: string[] = [];
-    for (const id of new Set(ids)) {
+    for (const [id, version] of versions) {
       const hit = this.cache.get(id);
-      if (hit && hit.until > now) found.set(id, hit.target);
+      if (hit && hit.until > now && hit.version >= version) found.set(id, hit.target);
       else missing.push(id);
     }
     if (missing.length) {
       const rows = await this.dataSource.query<SubscriptionRow[]>(
         `SELECT id, url, is_active, deleted_at, secret_encrypted, previous_secret_encrypted,
                 previous_secret_expires_at, signature_algorithm, format, headers, max_retry_count,
-                retry_delay_ms, retry_backoff_multiplier, request_timeout_ms
+                retry_delay_ms, retry_backoff_multiplier, request_timeout_ms, updated_at
          FROM webhook_subscriptions WHERE id = ANY($1::uuid[])`,
         [missing],
       );
       for (const row of rows) {
         const target = this.fromSubscription(row, now);
         found.set(row.id, target);
-        this.cache.set(row.id, { target, until: now + TTL_MS });
+        this.cache.set(row.id, {
+          target,
+          until: now + TTL_MS,
+          version: new Date(row.updated_at).getTime(),
+        });
       }
     }
     return found;

@@ -103,6 +103,11 @@ export class SubscriptionsService {
     body: UpdateSubscriptionDto,
   ): Promise<SubscriptionDto> {
     const row = await this.require(companyId, id);
+    for (const [field, value] of Object.entries(body)) {
+      if (value === null && field !== 'description') {
+        throw WebhooksError.invalidField(field, `${field} may not be null`);
+      }
+    }
     this.checkFormatAndAlgorithm(body);
     const changes: Partial<WebhookSubscription> = {};
     if (body.events !== undefined) {
@@ -124,6 +129,11 @@ export class SubscriptionsService {
     ] as const;
     for (const key of simple) {
       if (body[key] !== undefined) Object.assign(changes, { [key]: body[key] });
+    }
+    if (body.isActive === true && !row.isActive) {
+      // Switched back on: the failure history that deactivated it starts over.
+      changes.failingSince = null;
+      changes.disabledReason = null;
     }
     return toSubscriptionDto(await this.subscriptions.updateForCompany(companyId, row, changes));
   }

@@ -1,0 +1,409 @@
+/**
+ * `npm run bench`: delivery throughput, latency, fan-out and backlog drain on this machine,
+ * against PostgreSQL (DATABASE_URL, or the embedded server) and a receiver in its own process on
+ * 127.0.0.1. Prints one JSON line. Every loop is bounded in count and time.
+ */
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import axios from 'axios';
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { Agent, request } from 'undici';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/app.setup';
+import { loadConfig } from '../src/config/app-config';
+import { EmbeddedDatabase } from '../src/database/embedded-database';
+import { WebhookPublisher } from '../src/webhooks/events/webhook-publisher.service';
+import { standardWebhooksSignature } from '../src/webhooks/signing/signature-headers';
+import { SubscriptionsService } from '../src/webhooks/subscriptions/subscriptions.service';
+
+const COMPANY = 'bench';
+const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 50_000);
+const FANOUT = 1_000;
+const LATENCY_RATE = 50;
+const LATENCY_SECONDS = 10;
+const PHASE_TIMEOUT_MS = 180_000;
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+const eventData = () => ({
+  contractId: randomUUID(),
+  employeeId: randomUUID(),
+  contractType: 'CDI',
+  startDate: '2026-12-01',
+});
+
+class Receiver {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<Receiver> {
+    const child = fork(path.join(__dirname, 'receiver.js'), [], { stdio: 'inherit' });
+    const { port } = await new Promise<{ port: number }>((resolve) =>
+      child.once('message', (m) => resolve(m as { port: number })),
+    );
+    return new Receiver(child, port);
+  }
+
+  url(p = '/hook'): string {
+    return `http://127.0.0.1:${this.port}${p}`;
+  }
+
+  private ask<T>(message: object): Promise<T> {
+    return new Promise<T>((resolve) => {
+      this.child.once('message', (m) => resolve(m as T));
+      this.child.send(message);
+    });
+  }
+
+  count(): Promise<{ requests: number; distinct: number }> {
+    return this.ask({ cmd: 'count' });
+  }
+
+  arrivals(ids: string[]): Promise<(number | null)[]> {
+    return this.ask<{ arrivals: (number | null)[] }>({ cmd: 'arrivals', ids }).then(
+      (r) => r.arrivals,
+    );
+  }
+
+  reset(): Promise<unknown> {
+    return this.ask({ cmd: 'reset' });
+  }
+
+  stop(): void {
+    this.child.send({ cmd: 'stop' });
+  }
+
+  /** Resolves when `distinct` first arrivals were seen; the time of that moment. */
+  async waitForDistinct(n: number, timeoutMs = PHASE_TIMEOUT_MS): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { distinct } = await this.count();
+      if (distinct >= n) return Date.now();
+      await sleep(5);
+    }
+    throw new Error(`receiver saw fewer than ${n} deliveries within ${timeoutMs} ms`);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Runs `task(i)` for i < count with at most `width` in flight. */
+async function pool(
+  count: number,
+  width: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+async function startApp(
+  databaseUrl: string,
+  httpClient: 'undici' | 'axios',
+): Promise<INestApplication> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    WEBHOOKS_ALLOW_HTTP: 'true',
+    WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
+    API_RATE_LIMIT: '0',
+  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, databaseUrl, { webhooks: { httpClient } }),
+    { logger: ['error'], bodyParser: false },
+  );
+  configureApp(app);
+  await app.init();
+  return app;
+}
+
+async function subscribe(app: INestApplication, url: string): Promise<string> {
+  const created = await app.get(SubscriptionsService).create(COMPANY, {
+    url,
+    events: ['contract.signed'],
+    secret: SECRET,
+    maxRetryCount: 3,
+    retryDelayMs: 1000,
+  });
+  return created.id;
+}
+
+async function clearSubscriptions(app: INestApplication): Promise<void> {
+  await app.get(DataSource).query(`UPDATE webhook_subscriptions SET is_active = false`);
+  await sleep(1100); // the dispatcher's subscription cache lives one second
+}
+
+/** 20,000 events to one subscription: first publish to last arrival. */
+async function throughput(
+  app: INestApplication,
+  receiver: Receiver,
+  events: number,
+): Promise<number> {
+  await clearSubscriptions(app);
+  await subscribe(app, receiver.url('/throughput'));
+  await receiver.reset();
+  const publisher = app.get(WebhookPublisher);
+  const started = Date.now();
+  await pool(events, 64, () =>
+    publisher.publish('contract.signed', eventData(), { companyId: COMPANY }),
+  );
+  const done = await receiver.waitForDistinct(events);
+  return events / ((done - started) / 1000);
+}
+
+/** The physical limit: the same number of signed 1 KiB-class POSTs straight through an undici pool. */
+async function bareUndici(receiver: Receiver, count: number): Promise<number> {
+  await receiver.reset();
+  const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 4000 });
+  const url = receiver.url('/bare');
+  const started = Date.now();
+  await pool(count, 50, async () => {
+    const id = randomUUID();
+    const body = Buffer.from(
+      JSON.stringify({
+        id,
+        event: 'contract.signed',
+        timestamp: new Date().toISOString(),
+        companyId: COMPANY,
+        data: eventData(),
+      }),
+    );
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await request(url, {
+      method: 'POST',
+      dispatcher: agent,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': standardWebhooksSignature(id, ts, body, SECRET),
+      },
+    });
+    await res.body.dump();
+  });
+  const rate = count / ((Date.now() - started) / 1000);
+  await agent.close();
+  return rate;
+}
+
+/** The seed's own design: Promise.allSettled of axios posts per event, nothing persisted. */
+async function seedAxios(receiver: Receiver, count: number): Promise<number> {
+  await receiver.reset();
+  const subscriptions = [{ callbackUrl: receiver.url('/seed'), secret: SECRET }];
+  const started = Date.now();
+  await pool(count, 50, async () => {
+    const body = JSON.stringify({
+      event: 'contract.signed',
+      timestamp: new Date(),
+      data: eventData(),
+    });
+    await Promise.allSettled(
+      subscriptions.map((sub) =>
+        axios.post(sub.callbackUrl, body, {
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Webhook-Event': 'contract.signed',
+            'webhook-id': randomUUID(),
+          },
+          timeout: 10_000,
+        }),
+      ),
+    );
+  });
+  return count / ((Date.now() - started) / 1000);
+}
+
+/** Publish-to-arrival latency at a steady 50 events/s. */
+async function latency(
+  app: INestApplication,
+  receiver: Receiver,
+): Promise<{ p50: number; p99: number }> {
+  await clearSubscriptions(app);
+  await subscribe(app, receiver.url('/latency'));
+  await receiver.reset();
+  const publisher = app.get(WebhookPublisher);
+  const published: { id: string; at: number }[] = [];
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  const started = Date.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / LATENCY_RATE;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    const at = Date.now();
+    inFlight.push(
+      publisher.publish('contract.signed', eventData(), { companyId: COMPANY }).then(({ id }) => {
+        published.push({ id, at });
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  await receiver.waitForDistinct(total, 30_000);
+  const arrivals = await receiver.arrivals(published.map((p) => `${p.id}|/latency`));
+  const latencies = published
+    .map((p, i) => (arrivals[i] ?? NaN) - p.at)
+    .filter((n) => Number.isFinite(n))
+    .sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** One event to 1,000 subscriptions: time to the last arrival. */
+async function fanout(app: INestApplication, receiver: Receiver): Promise<number> {
+  await clearSubscriptions(app);
+  const dataSource = app.get(DataSource);
+  const template = (
+    await dataSource.query<{ secret_encrypted: string }[]>(
+      `SELECT secret_encrypted FROM webhook_subscriptions WHERE company_id = $1 LIMIT 1`,
+      [COMPANY],
+    )
+  )[0]!;
+  await dataSource.query(
+    `INSERT INTO webhook_subscriptions (company_id, url, events, secret_encrypted, format, signature_algorithm,
+       max_retry_count, retry_delay_ms, retry_backoff_multiplier, request_timeout_ms)
+     SELECT $1, $2 || i, ARRAY['contract.signed'], $3, 'json', 'HmacSha256', 3, 1000, 3, 10000
+     FROM generate_series(1, $4) AS i`,
+    [COMPANY, receiver.url('/fanout/'), template.secret_encrypted, FANOUT],
+  );
+  await receiver.reset();
+  const started = Date.now();
+  await app.get(WebhookPublisher).publish('contract.signed', eventData(), { companyId: COMPANY });
+  const done = await receiver.waitForDistinct(FANOUT, 60_000);
+  return done - started;
+}
+
+/** 50,000 due deliveries appear at once: time to drain them, and peak RSS meanwhile. */
+async function backlog(
+  app: INestApplication,
+  receiver: Receiver,
+): Promise<{ ms: number; perSec: number; peakRssMb: number }> {
+  await clearSubscriptions(app);
+  const subscriptionId = await subscribe(app, receiver.url('/backlog'));
+  await receiver.reset();
+  const dataSource = app.get(DataSource);
+  await dataSource.transaction(async (manager) => {
+    await manager.query(
+      `INSERT INTO webhook_events (id, company_id, type, data)
+       SELECT gen_random_uuid(), $1::varchar, 'contract.signed',
+              jsonb_build_object('contractId', gen_random_uuid(), 'employeeId', gen_random_uuid(), 'contractType', 'CDI', 'startDate', '2026-12-01')
+       FROM generate_series(1, $2)`,
+      [COMPANY, BACKLOG],
+    );
+    await manager.query(
+      `INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
+       SELECT gen_random_uuid(), $1::varchar, e.id, $2::uuid, 'contract.signed', 'pending', now() + interval '1 hour'
+       FROM webhook_events e
+       WHERE e.company_id = $1::varchar AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`,
+      [COMPANY, subscriptionId],
+    );
+  });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  const started = Date.now();
+  await dataSource.query(
+    `UPDATE webhook_deliveries SET next_attempt_at = now() WHERE subscription_id = $1 AND status = 'pending'`,
+    [subscriptionId],
+  );
+  await dataSource.query(`SELECT pg_notify('webhook_deliveries', '')`);
+  const done = await receiver.waitForDistinct(BACKLOG);
+  clearInterval(sampler);
+  const ms = done - started;
+  return { ms, perSec: BACKLOG / (ms / 1000), peakRssMb: peakRss / 1024 / 1024 };
+}
+
+async function main(): Promise<void> {
+  let embedded: EmbeddedDatabase | null = null;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await EmbeddedDatabase.start(mkdtempSync(path.join(tmpdir(), 'webhooks-bench-')));
+    serverUrl = embedded.url();
+  }
+  const name = `webhooks_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const receiver = await Receiver.start();
+  try {
+    let app = await startApp(databaseUrl, 'undici');
+    if (process.env.BENCH_ONLY === 'backlog') {
+      const only = await backlog(app, receiver);
+      process.stdout.write(`${JSON.stringify(only)}\n`);
+      await app.close();
+      return;
+    }
+    const deliveriesPerSec = await throughput(app, receiver, THROUGHPUT_EVENTS);
+    const bareUndiciPerSec = await bareUndici(receiver, THROUGHPUT_EVENTS);
+    const seedAxiosPerSec = await seedAxios(receiver, THROUGHPUT_EVENTS);
+    const lat = await latency(app, receiver);
+    const fanoutMs = await fanout(app, receiver);
+    const drained = await backlog(app, receiver);
+    await app.close();
+    app = await startApp(databaseUrl, 'axios');
+    const axiosClientPerSec = await throughput(app, receiver, Math.min(THROUGHPUT_EVENTS, 10_000));
+    await app.close();
+    const result = {
+      machine: `${require('node:os').cpus().length} cores`,
+      database: embedded ? 'embedded' : 'DATABASE_URL',
+      events: THROUGHPUT_EVENTS,
+      deliveriesPerSec: round(deliveriesPerSec),
+      bareUndiciPerSec: round(bareUndiciPerSec),
+      ratio: round(deliveriesPerSec / bareUndiciPerSec, 3),
+      seedAxiosPerSec: round(seedAxiosPerSec),
+      vsSeed: round(deliveriesPerSec / seedAxiosPerSec, 2),
+      axiosClientPerSec: round(axiosClientPerSec),
+      latencyAt50PerSecP50Ms: round(lat.p50),
+      latencyAt50PerSecP99Ms: round(lat.p99),
+      fanout1000Ms: round(fanoutMs),
+      backlog: BACKLOG,
+      backlogDrainMs: round(drained.ms),
+      backlogPerSec: round(drained.perSec),
+      backlogPeakRssMb: round(drained.peakRssMb),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    receiver.stop();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    await embedded?.stop();
+  }
+}
+
+const watchdog = setTimeout(() => {
+  process.stderr.write('bench: gave up after 15 minutes\n');
+  process.exit(1);
+}, 15 * 60_000);
+watchdog.unref();
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
