@@ -161,7 +161,7 @@ async function throughput(
   app: INestApplication,
   receiver: Receiver,
   events: number,
-): Promise<number> {
+): Promise<{ perSec: number; publishPerSec: number }> {
   await clearSubscriptions(app);
   await subscribe(app, receiver.url('/throughput'));
   await receiver.reset();
@@ -170,8 +170,12 @@ async function throughput(
   await pool(events, 64, () =>
     publisher.publish('contract.signed', eventData(), { companyId: COMPANY }),
   );
+  const published = Date.now();
   const done = await receiver.waitForDistinct(events);
-  return events / ((done - started) / 1000);
+  return {
+    perSec: events / ((done - started) / 1000),
+    publishPerSec: events / ((published - started) / 1000),
+  };
 }
 
 /** The physical limit: the same number of signed 1 KiB-class POSTs straight through an undici pool. */
@@ -355,21 +359,28 @@ async function main(): Promise<void> {
       await app.close();
       return;
     }
-    const deliveriesPerSec = await throughput(app, receiver, THROUGHPUT_EVENTS);
+    // The backlog first, on a fresh process, so its peak RSS is the app's own.
+    const drained = await backlog(app, receiver);
+    const { perSec: deliveriesPerSec, publishPerSec } = await throughput(
+      app,
+      receiver,
+      THROUGHPUT_EVENTS,
+    );
     const bareUndiciPerSec = await bareUndici(receiver, THROUGHPUT_EVENTS);
     const seedAxiosPerSec = await seedAxios(receiver, THROUGHPUT_EVENTS);
     const lat = await latency(app, receiver);
     const fanoutMs = await fanout(app, receiver);
-    const drained = await backlog(app, receiver);
     await app.close();
     app = await startApp(databaseUrl, 'axios');
-    const axiosClientPerSec = await throughput(app, receiver, Math.min(THROUGHPUT_EVENTS, 10_000));
+    const axiosEvents = Math.min(THROUGHPUT_EVENTS, 10_000);
+    const { perSec: axiosClientPerSec } = await throughput(app, receiver, axiosEvents);
     await app.close();
     const result = {
       machine: `${require('node:os').cpus().length} cores`,
       database: embedded ? 'embedded' : 'DATABASE_URL',
       events: THROUGHPUT_EVENTS,
       deliveriesPerSec: round(deliveriesPerSec),
+      publishPerSec: round(publishPerSec),
       bareUndiciPerSec: round(bareUndiciPerSec),
       ratio: round(deliveriesPerSec / bareUndiciPerSec, 3),
       seedAxiosPerSec: round(seedAxiosPerSec),

@@ -71,6 +71,7 @@ export class WebhookPublisher {
 
   async publish(type: string, data: unknown, options: PublishOptions): Promise<PublishedEvent> {
     this.validate(type, data);
+    if (!options.manager && !options.idempotencyKey) return this.publishAlone(type, data, options);
     const requestHash = options.idempotencyKey ? hashRequest(type, data) : null;
     return this.inTransaction(options.manager, async (manager) => {
       if (options.idempotencyKey && requestHash) {
@@ -109,6 +110,49 @@ export class WebhookPublisher {
       }
       const deliveries = await this.fanOut(manager, id, options.companyId, type);
       return { id, deliveries, replayed: false };
+    });
+  }
+
+  /**
+   * The common case in one statement (one round trip, its own transaction): the event, its
+   * fan-out, and no NOTIFY inside the commit (NOTIFY serialises committing transactions); this
+   * instance wakes at once, the others through a throttled NOTIFY after the commit.
+   */
+  private async publishAlone(
+    type: string,
+    data: unknown,
+    options: PublishOptions,
+  ): Promise<PublishedEvent> {
+    const id = randomUUID();
+    const [{ count }] = await this.dataSource.query<[{ count: number }]>(
+      `WITH event AS (
+         INSERT INTO webhook_events (id, company_id, type, data) VALUES ($1::uuid, $2::varchar, $3::varchar, $4::jsonb)
+         RETURNING id
+       ), created AS (
+         INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
+         SELECT gen_random_uuid(), $2::varchar, event.id, s.id, $3::varchar, 'pending', now()
+         FROM event, webhook_subscriptions s
+         WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $5::text[]
+         RETURNING 1)
+       SELECT count(*)::int AS count FROM created`,
+      [id, options.companyId, type, JSON.stringify(data), filtersMatching(type)],
+    );
+    if (count > 0) {
+      this.signal.wake();
+      this.notifyOtherInstances();
+    }
+    return { id, deliveries: count, replayed: false };
+  }
+
+  private lastNotifyAt = 0;
+
+  /** At most one NOTIFY per 50 ms: enough to wake every other instance promptly. */
+  private notifyOtherInstances(): void {
+    const now = Date.now();
+    if (now - this.lastNotifyAt < 50) return;
+    this.lastNotifyAt = now;
+    this.dataSource.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]).catch(() => {
+      // The other instances' ticks pick the deliveries up anyway.
     });
   }
 
