@@ -1,9 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, register } from 'prom-client';
 
-export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry });
+/** prom-client's default registry: the process metrics and the webhook module's own. */
+export const metricsRegistry = register;
+if (!register.getSingleMetric('process_cpu_user_seconds_total')) collectDefaultMetrics();
 
 @ApiTags('operations')
 @Controller('metrics')

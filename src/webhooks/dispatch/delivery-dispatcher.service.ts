@@ -23,6 +23,7 @@ import { WEBHOOK_HTTP_CLIENT } from '../webhooks.constants';
 import { WebhooksSettings } from '../webhooks-settings';
 import { type DeliveryTarget, DeliveryTargets } from './delivery-targets';
 import { DispatchSignal } from './dispatch-signal';
+import { deliveryMetrics } from './delivery-metrics';
 import { decideAfterAttempt } from './retry-policy';
 import { SubscriptionHealth } from './subscription-health.service';
 
@@ -406,6 +407,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     });
     const at = new Date();
     const decision = decideAfterAttempt(response, delivery.attemptNumber, target, at.getTime());
+    deliveryMetrics.attempts.inc({ outcome: decision.outcome });
+    deliveryMetrics.duration.observe(response.durationMs / 1000);
     const succeeded = decision.outcome === 'succeeded';
     let nextStatus: DeliveryStatus = succeeded ? 'succeeded' : 'failed';
     let nextAttemptAt: Date | null = null;

@@ -6,6 +6,7 @@ import { EventCatalog } from '../catalog/event-catalog.service';
 import { filtersMatching, matchesAnyEventFilter } from '../catalog/event-type-matching';
 import type { DirectEndpoint } from '../deliveries/webhook-delivery.entity';
 import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
+import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { signingSecretProblem } from '../security/secret-cipher';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
@@ -109,6 +110,7 @@ export class WebhookPublisher {
         if (earlier) return earlier;
       }
       const deliveries = await this.fanOut(manager, id, options.companyId, type);
+      deliveryMetrics.published.inc();
       return { id, deliveries, replayed: false };
     });
   }
@@ -137,6 +139,7 @@ export class WebhookPublisher {
        SELECT count(*)::int AS count FROM created`,
       [id, options.companyId, type, JSON.stringify(data), filtersMatching(type)],
     );
+    deliveryMetrics.published.inc();
     if (count > 0) {
       this.signal.wake();
       this.notifyOtherInstances();
