@@ -11,7 +11,7 @@ import axios from 'axios';
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
@@ -115,7 +115,7 @@ async function pool(
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
@@ -284,7 +284,7 @@ async function fanout(app: INestApplication, receiver: Receiver): Promise<number
       `SELECT secret_encrypted FROM webhook_subscriptions WHERE company_id = $1 LIMIT 1`,
       [COMPANY],
     )
-  )[0]!;
+  )[0];
   await dataSource.query(
     `INSERT INTO webhook_subscriptions (company_id, url, events, secret_encrypted, format, signature_algorithm,
        max_retry_count, retry_delay_ms, retry_backoff_multiplier, request_timeout_ms)
@@ -376,7 +376,7 @@ async function main(): Promise<void> {
     const { perSec: axiosClientPerSec } = await throughput(app, receiver, axiosEvents);
     await app.close();
     const result = {
-      machine: `${require('node:os').cpus().length} cores`,
+      machine: `${cpus().length} cores`,
       database: embedded ? 'embedded' : 'DATABASE_URL',
       events: THROUGHPUT_EVENTS,
       deliveriesPerSec: round(deliveriesPerSec),
