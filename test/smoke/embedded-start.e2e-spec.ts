@@ -1,3 +1,4 @@
+import { freePort } from '../../src/database/free-port';
 /**
  * Smoke test of the built app (`node dist/src/main.js`) on its embedded PostgreSQL: no
  * DATABASE_URL, data under a fresh DATA_DIR. Covers start-up, health, `npm run token`, one API
@@ -6,7 +7,6 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -34,21 +34,6 @@ interface RunningApp {
 const children = new Set<ChildProcess>();
 /** Every DATA_DIR this file created. */
 const dataDirs: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 function newDataDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'webhooks-smoke-'));

@@ -1,3 +1,4 @@
+import { freePort } from '../../src/database/free-port';
 /**
  * The built app (`node dist/src/main.js`) as a child process, for tests that crash it or run
  * several instances. Every child started here is remembered so that `stopAllChildApps` (afterAll)
@@ -6,7 +7,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -31,20 +31,7 @@ export interface ChildApp {
 
 const children = new Set<ChildApp>();
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort };
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -35,7 +35,7 @@ function isEsm(filename) {
 
 module.exports = {
   getCacheKey(source, filename) {
-    return crypto.createHash('sha1').update('esm-to-cjs-v2\0').update(filename).update('\0').update(source).digest('hex');
+    return crypto.createHash('sha1').update('esm-to-cjs-v3\0').update(filename).update('\0').update(source).digest('hex');
   },
   process(source, filename) {
     if (!isEsm(filename)) return { code: source };
@@ -44,7 +44,9 @@ module.exports = {
       .replace(/import\.meta\.url/g, "require('node:url').pathToFileURL(__filename).href")
       .replace(/import\.meta\.dirname/g, '__dirname')
       .replace(/import\.meta\.filename/g, '__filename')
-      .replace(/import\.meta\.resolve\(/g, 'require.resolve(');
+      .replace(/import\.meta\.resolve\(/g, 'require.resolve(')
+      // CommonJS already has these: a module's own `const __dirname = ...` would clash.
+      .replace(/^(?:const|let|var) (__dirname|__filename)\s*=.*$/gm, '');
     const output = ts.transpileModule(prepared, {
       fileName: filename,
       compilerOptions: {

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { EventCatalog } from '../catalog/event-catalog.service';
 import { filtersMatching, matchesAnyEventFilter } from '../catalog/event-type-matching';
 import type { DirectEndpoint } from '../deliveries/webhook-delivery.entity';
+import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.interface';
 import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
@@ -38,20 +39,13 @@ export interface EventInput {
   data: unknown;
 }
 
-/** Per-call endpoint settings of `send`; unset values come from the module's `directSend` defaults. */
-export interface DirectSendOptions {
+/**
+ * Per-call endpoint settings of `send` over the module's `directSend` defaults (a `secret` of
+ * null sends unsigned; headers are merged, per-call entries winning).
+ */
+export interface DirectSendOptions extends DirectSendDefaults {
   companyId: string;
   manager?: EntityManager;
-  url?: string;
-  /** `whsec_...`; no signature headers are sent without one. */
-  secret?: string | null;
-  signatureAlgorithm?: string;
-  format?: string;
-  headers?: Record<string, string>;
-  maxRetryCount?: number;
-  retryDelayMs?: number;
-  retryBackoffMultiplier?: number;
-  requestTimeoutMs?: number;
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
