@@ -17,7 +17,7 @@ async function main(): Promise<number> {
     url = embedded.url();
   }
   try {
-    const cli = path.join(path.dirname(require.resolve('typeorm/package.json')), 'cli.js');
+    const cli = path.join(path.dirname(require.resolve('typeorm')), 'cli.js');
     const result = spawnSync(
       process.execPath,
       [

@@ -1,10 +1,22 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
+import { WebhookDelivery } from './webhook-delivery.entity';
 import type { AttemptStatus } from './delivery-status';
 
 /** One HTTP try of a delivery (append-only). */
 @Entity({ name: 'webhook_attempts' })
 @Index('idx_webhook_attempts_subscription_created', ['subscriptionId', 'createdAt', 'id'])
 @Index('idx_webhook_attempts_delivery', ['deliveryId', 'attemptNumber'])
+@Index('idx_webhook_attempts_created', ['createdAt'])
+@Check('ck_webhook_attempts_status', `"status" IN ('succeeded', 'failed')`)
 export class WebhookAttempt {
   @PrimaryColumn('uuid')
   id!: string;
@@ -14,6 +26,10 @@ export class WebhookAttempt {
 
   @Column({ name: 'delivery_id', type: 'uuid' })
   deliveryId!: string;
+
+  @ManyToOne(() => WebhookDelivery, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'delivery_id', foreignKeyConstraintName: 'fk_webhook_attempts_delivery' })
+  delivery?: WebhookDelivery;
 
   @Column({ name: 'event_id', type: 'uuid' })
   eventId!: string;

@@ -1,4 +1,16 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { WebhookEvent } from '../events/webhook-event.entity';
+import { WebhookSubscription } from '../subscriptions/webhook-subscription.entity';
 import type { DeliveryStatus } from './delivery-status';
 
 /** What a direct send (`WebhookPublisher.send`) delivers to, instead of a subscription. */
@@ -22,6 +34,15 @@ export interface DirectEndpoint {
 @Entity({ name: 'webhook_deliveries' })
 @Index('idx_webhook_deliveries_subscription_created', ['subscriptionId', 'createdAt', 'id'])
 @Index('idx_webhook_deliveries_event', ['eventId'])
+// Partial indexes (written by the migrations; `synchronize: false` keeps migration:generate off them).
+@Index('idx_webhook_deliveries_due', { synchronize: false })
+@Index('idx_webhook_deliveries_leased', { synchronize: false })
+@Index('idx_webhook_deliveries_failed', { synchronize: false })
+@Check(
+  'ck_webhook_deliveries_status',
+  `"status" IN ('pending', 'sending', 'succeeded', 'failed', 'cancelled')`,
+)
+@Check('ck_webhook_deliveries_target', `"subscription_id" IS NOT NULL OR "endpoint" IS NOT NULL`)
 export class WebhookDelivery {
   @PrimaryColumn('uuid')
   id!: string;
@@ -32,6 +53,10 @@ export class WebhookDelivery {
   @Column({ name: 'event_id', type: 'uuid' })
   eventId!: string;
 
+  @ManyToOne(() => WebhookEvent, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'event_id', foreignKeyConstraintName: 'fk_webhook_deliveries_event' })
+  event?: WebhookEvent;
+
   /** Every event of a batch delivery (publishBatch), in order; null for a single event. */
   @Column({ name: 'batch_event_ids', type: 'uuid', array: true, nullable: true })
   batchEventIds!: string[] | null;
@@ -39,6 +64,13 @@ export class WebhookDelivery {
   /** null for a direct send, which carries its `endpoint` instead. */
   @Column({ name: 'subscription_id', type: 'uuid', nullable: true })
   subscriptionId!: string | null;
+
+  @ManyToOne(() => WebhookSubscription, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'subscription_id',
+    foreignKeyConstraintName: 'fk_webhook_deliveries_subscription',
+  })
+  subscription?: WebhookSubscription;
 
   @Column({ type: 'jsonb', nullable: true })
   endpoint!: DirectEndpoint | null;

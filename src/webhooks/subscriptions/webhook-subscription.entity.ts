@@ -11,6 +11,7 @@ import {
 /** A company's endpoint that receives the events it subscribed to. */
 @Entity({ name: 'webhook_subscriptions' })
 @Index('idx_webhook_subscriptions_company_created', ['companyId', 'createdAt', 'id'])
+@Index('idx_webhook_subscriptions_active_company', { synchronize: false })
 export class WebhookSubscription {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -49,7 +50,7 @@ export class WebhookSubscription {
   signatureAlgorithm!: string;
 
   /** Extra request headers sent with every delivery. */
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   headers!: Record<string, string>;
 
   @Column({ name: 'max_retry_count', type: 'integer' })
