@@ -21,7 +21,7 @@ describe('entities and migrations', () => {
         `SELECT count(*)::int AS n FROM information_schema.tables
          WHERE table_schema = 'public' AND table_name <> 'migrations'`,
       );
-      expect(tables[0]!.n).toBe(0);
+      expect(tables[0].n).toBe(0);
     } finally {
       if (dataSource.isInitialized) await dataSource.destroy();
       await database.drop();
