@@ -1,6 +1,10 @@
 import { CreateWebhookSubscriptions1763900000000 } from './1763900000000-CreateWebhookSubscriptions';
 import { CreateEventsDeliveriesAttempts1763900100000 } from './1763900100000-CreateEventsDeliveriesAttempts';
 import { AddSubscriptionBatchAndFailureTracking1763900200000 } from './1763900200000-AddSubscriptionBatchAndFailureTracking';
+import { CreateHrCandidates1763900300000 } from './1763900300000-CreateHrCandidates';
+import { CreateHrEmployees1763900400000 } from './1763900400000-CreateHrEmployees';
+import { CreateHrContracts1763900500000 } from './1763900500000-CreateHrContracts';
+import { CreateHrTrainings1763900600000 } from './1763900600000-CreateHrTrainings';
 
 /**
  * The webhook module's migrations, in order: a host app that embeds WebhooksModule adds these to
@@ -12,5 +16,13 @@ export const WEBHOOKS_MIGRATIONS = [
   AddSubscriptionBatchAndFailureTracking1763900200000,
 ];
 
+/** The HR modules' migrations, in order (they need no webhook table). */
+export const HR_MIGRATIONS = [
+  CreateHrCandidates1763900300000,
+  CreateHrEmployees1763900400000,
+  CreateHrContracts1763900500000,
+  CreateHrTrainings1763900600000,
+];
+
 /** Every migration of this app, in order (listed, not globbed, so jest and the CLI load them alike). */
-export const ALL_MIGRATIONS = [...WEBHOOKS_MIGRATIONS];
+export const ALL_MIGRATIONS = [...WEBHOOKS_MIGRATIONS, ...HR_MIGRATIONS];

@@ -7,7 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { runMigrationsLocked } from './database/run-migrations';
 import { HealthModule } from './health/health.module';
-import { HR_EVENT_TYPES } from './hr/hr-event-types';
+import { HrModule } from './hr/hr.module';
 import type { HostResolver } from './webhooks/security/url-policy';
 import type { WebhooksModuleOptions } from './webhooks/interfaces/webhooks-module-options.interface';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -51,7 +51,7 @@ export class AppModule {
           leaseSeconds: config.leaseSeconds,
           ...overrides.webhooks,
         }),
-        WebhooksModule.forFeature({ eventTypes: HR_EVENT_TYPES }),
+        HrModule,
       ],
     };
   }

@@ -8,6 +8,47 @@ const candidateStatus = {
 };
 const contractType = { type: 'string', enum: ['CDI', 'CDD', 'INTERIM', 'APPRENTISSAGE', 'STAGE'] };
 
+/** The `data` of each HR event (CONTRACT.md "Events"); the schemas below say the same for receivers. */
+export interface HrEventData {
+  'candidate.created': {
+    candidateId: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    status: 'new';
+    /** ISO-8601. */
+    createdAt: string;
+  };
+  'candidate.status_changed': {
+    candidateId: string;
+    oldStatus: string;
+    newStatus: string;
+  };
+  'contract.signed': {
+    contractId: string;
+    employeeId: string;
+    contractType: string;
+    /** YYYY-MM-DD. */
+    startDate: string;
+  };
+  'training.completed': {
+    employeeId: string;
+    trainingId: string;
+    /** Hours credited on the employee's CPF; 0 for a training that is not CPF-eligible. */
+    cpfHours: number;
+  };
+  'employee.terminated': {
+    employeeId: string;
+    /** YYYY-MM-DD. */
+    terminationDate: string;
+    reason: string;
+    contractId: string;
+    contractType: string;
+  };
+}
+
+export type HrEventType = keyof HrEventData;
+
 /** The events the HR modules emit (CONTRACT.md "Events"), with the JSON Schema of their data. */
 export const HR_EVENT_TYPES: EventTypeDefinition[] = [
   {
@@ -49,12 +90,17 @@ export const HR_EVENT_TYPES: EventTypeDefinition[] = [
   },
   {
     type: 'training.completed',
-    description: 'An employee completed a training, with the hours it counts on their CPF.',
+    description:
+      'An employee completed a training, with the hours it counts on their CPF (0 when the training is not CPF-eligible: every completion is sent).',
     schema: {
       type: 'object',
       additionalProperties: false,
       required: ['employeeId', 'trainingId', 'cpfHours'],
-      properties: { employeeId: id, trainingId: id, cpfHours: { type: 'number', minimum: 0 } },
+      properties: {
+        employeeId: id,
+        trainingId: id,
+        cpfHours: { type: 'number', minimum: 0, maximum: 1000 },
+      },
     },
   },
   {
@@ -84,3 +130,12 @@ export const HR_EVENT_TYPES: EventTypeDefinition[] = [
     },
   },
 ];
+
+/** The definitions of the named types (each HR module registers the ones it emits). */
+export function hrEventTypes(...types: HrEventType[]): EventTypeDefinition[] {
+  return types.map((type) => {
+    const definition = HR_EVENT_TYPES.find((candidate) => candidate.type === type);
+    if (!definition) throw new Error(`No schema for the HR event type ${type}`);
+    return definition;
+  });
+}

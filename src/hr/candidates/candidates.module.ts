@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { WebhooksModule } from '../../webhooks/webhooks.module';
+import { HrUnitOfWork } from '../common/hr-unit-of-work';
+import { hrEventTypes } from '../hr-event-types';
+import { CandidateRepository } from './candidate.repository';
+import { CandidatesController } from './candidates.controller';
+import { CandidatesService } from './candidates.service';
+
+/** Candidates and their hiring life cycle: `/api/candidates`. */
+@Module({
+  imports: [
+    WebhooksModule.forFeature({
+      eventTypes: hrEventTypes('candidate.created', 'candidate.status_changed'),
+    }),
+  ],
+  controllers: [CandidatesController],
+  providers: [CandidateRepository, CandidatesService, HrUnitOfWork],
+  exports: [CandidateRepository],
+})
+export class CandidatesModule {}

@@ -1,0 +1,21 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CANDIDATE_STATUSES, type CandidateStatus } from '../candidate-status';
+
+export class CandidateDto {
+  id!: string;
+  firstName!: string;
+  lastName!: string;
+  /** Lower-cased. */
+  email!: string;
+  @ApiProperty({ enum: CANDIDATE_STATUSES })
+  status!: CandidateStatus;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export class CandidatePageDto {
+  /** Newest first. */
+  items!: CandidateDto[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor!: string | null;
+}

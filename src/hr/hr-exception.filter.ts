@@ -1,0 +1,40 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import { HrError, HrErrorCode } from './hr.errors';
+
+/** Exhaustive: a new code does not compile until it has a status. */
+const STATUS: Record<HrErrorCode, HttpStatus> = {
+  [HrErrorCode.CandidateNotFound]: HttpStatus.NOT_FOUND,
+  [HrErrorCode.ContractNotFound]: HttpStatus.NOT_FOUND,
+  [HrErrorCode.EmployeeNotFound]: HttpStatus.NOT_FOUND,
+  [HrErrorCode.TrainingNotFound]: HttpStatus.NOT_FOUND,
+  [HrErrorCode.InvalidField]: HttpStatus.BAD_REQUEST,
+  [HrErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
+  [HrErrorCode.DuplicateCandidateEmail]: HttpStatus.CONFLICT,
+  [HrErrorCode.IllegalStatusTransition]: HttpStatus.CONFLICT,
+  [HrErrorCode.CandidateNotHired]: HttpStatus.CONFLICT,
+  [HrErrorCode.CandidateAlreadyUnderContract]: HttpStatus.CONFLICT,
+  [HrErrorCode.ContractAlreadySigned]: HttpStatus.CONFLICT,
+  [HrErrorCode.NoSignedContract]: HttpStatus.CONFLICT,
+  [HrErrorCode.EmployeeAlreadyTerminated]: HttpStatus.CONFLICT,
+  [HrErrorCode.EmployeeTerminated]: HttpStatus.CONFLICT,
+};
+
+/** Answers an HrError in Nest's error shape: `{statusCode, message, error, code}` (+ `field`). */
+@Catch(HrError)
+export class HrExceptionFilter implements ExceptionFilter<HrError> {
+  catch(exception: HrError, host: ArgumentsHost): void {
+    const status = STATUS[exception.code];
+    const response = host.switchToHttp().getResponse<Response>();
+    response.status(status).json({
+      statusCode: status,
+      message: [exception.message],
+      error: HttpStatus[status]
+        .split('_')
+        .map((w) => w[0] + w.slice(1).toLowerCase())
+        .join(' '),
+      code: exception.code,
+      ...(exception.field ? { field: exception.field } : {}),
+    });
+  }
+}

@@ -1,0 +1,7 @@
+export class TrainingDto {
+  id!: string;
+  title!: string;
+  cpfEligible!: boolean;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
