@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Response } from 'supertest';
-import type { App } from 'supertest/types';
-import { Webhook } from 'standardwebhooks';
-import { eventually, TestReceiver } from '../support/receiver';
-import { createTestApp, type TestApp } from '../support/test-app';
+import {
+  expectBadRequest,
+  expectStatus,
+  HR,
+  ISO_DATE_TIME,
+  messageOf,
+  NOT_HR,
+  useHrHarness,
+  UUID,
+} from './hr-harness';
 
 // CONTRACT.md "Events": POST /api/candidates and PATCH /api/candidates/{id}/status.
-
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-const HR = 'hr.manage';
-const NOT_HR = ['system.webhooks.manage', 'system.events.publish'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-/** How long "nothing arrives" is watched for. */
-const QUIET_MS = 1_000;
 
 const STATUSES = ['new', 'screening', 'interview', 'offer', 'hired', 'rejected'] as const;
 type Status = (typeof STATUSES)[number];
@@ -62,146 +59,15 @@ interface Candidate {
   status: string;
   createdAt?: string;
 }
-interface Delivered {
-  id: string;
-  event: string;
-  timestamp: string;
-  companyId: string;
-  data: Record<string, unknown>;
-}
-/** A company whose `*` subscription points at its own path on the receiver. */
-interface Tenant {
-  company: string;
-  path: string;
-  secret: string;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function describeResponse(res: Response): string {
-  return `${res.status} ${res.request.method} ${res.request.url}: ${JSON.stringify(res.body)}`;
-}
-/** Asserts the status (showing the answer when it differs) and returns the body. */
-function expectStatus<T = Record<string, unknown>>(res: Response, status: number): T {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${describeResponse(res)}`);
-  return res.body as T;
-}
-function messageOf(res: Response): string {
-  const { message } = res.body as { message?: unknown };
-  if (Array.isArray(message)) return message.map(String).join('; ');
-  return typeof message === 'string' ? message : JSON.stringify(res.body);
-}
-/** 400 whose message names the field. */
-function expectBadRequest(res: Response, field: string): void {
-  expectStatus(res, 400);
-  expect(messageOf(res)).toMatch(new RegExp(`\\b${field}\\b`));
-}
 
 describe('candidates', () => {
-  let t: TestApp;
-  let receiver: TestReceiver;
-  let server: App;
-  let sequence = 0;
-
-  const auth = (company: string, permissions = [HR]) => ({
-    Authorization: `Bearer ${t.token(company, permissions)}`,
-  });
-  const uniqueEmail = (label = 'candidate') => `${label}.${++sequence}.${process.pid}@example.com`;
-
-  async function tenant(label: string): Promise<Tenant> {
-    const company = `${label}-${++sequence}`;
-    const path = `/hook/${company}`;
-    const res = await request(server)
-      .post('/api/webhooks')
-      .set(auth(company, ['system.webhooks.manage']))
-      .send({ url: receiver.url(path), events: ['*'] });
-    return { company, path, secret: expectStatus<{ secret: string }>(res, 201).secret };
-  }
-
-  async function eventIds(company: string): Promise<Set<string>> {
-    const rows: { id: string }[] = await t.dataSource.query(
-      'SELECT id FROM webhook_events WHERE company_id = $1',
-      [company],
-    );
-    return new Set(rows.map((r) => r.id));
-  }
-  async function eventCount(company: string): Promise<number> {
-    const rows: { n: number }[] = await t.dataSource.query(
-      'SELECT count(*)::int AS n FROM webhook_events WHERE company_id = $1',
-      [company],
-    );
-    return rows[0].n;
-  }
-  /** Runs the action and asserts it stored no event for the company. */
-  async function emitsNothing(company: string, action: () => Promise<void>): Promise<void> {
-    const before = await eventCount(company);
-    await action();
-    expect(await eventCount(company)).toBe(before);
-  }
-  /** Waits until every stored event of the tenant reached the receiver. */
-  async function settle(tenant: Tenant): Promise<void> {
-    await eventually(
-      async () => receiver.on(tenant.path).length >= (await eventCount(tenant.company)),
-      10_000,
-      50,
-    );
-  }
-  /** The failing requests store nothing and the receiver gets nothing within QUIET_MS. */
-  async function expectSilent(tenant: Tenant, actions: () => Promise<void>): Promise<void> {
-    await settle(tenant);
-    const events = await eventCount(tenant.company);
-    const received = receiver.on(tenant.path).length;
-    await actions();
-    await sleep(QUIET_MS);
-    expect(await eventCount(tenant.company)).toBe(events);
-    expect(receiver.on(tenant.path)).toHaveLength(received);
-  }
-  /**
-   * Exactly one event of `type` was stored since `before`, with exactly `data`; its delivery
-   * carries `webhook-id` = the event id, verifies with standardwebhooks, and has exactly the payload.
-   */
-  async function expectDelivered(
-    tenant: Tenant,
-    before: Set<string>,
-    type: string,
-    data: Record<string, unknown>,
-  ): Promise<Delivered> {
-    const rows: { id: string; type: string; data: unknown }[] = await t.dataSource.query(
-      'SELECT id, type, data FROM webhook_events WHERE company_id = $1 ORDER BY created_at, id',
-      [tenant.company],
-    );
-    const stored = rows.filter((r) => !before.has(r.id));
-    expect(stored.map((r) => r.type)).toEqual([type]);
-    expect(stored[0].data).toEqual(data);
-    const eventId = stored[0].id;
-    const req = await eventually(
-      async () => receiver.on(tenant.path).find((r) => r.headers['webhook-id'] === eventId),
-      10_000,
-      50,
-    );
-    expect(req.headers['x-webhook-event']).toBe(type);
-    const body = new Webhook(tenant.secret).verify(req.text, {
-      'webhook-id': String(req.headers['webhook-id']),
-      'webhook-timestamp': String(req.headers['webhook-timestamp']),
-      'webhook-signature': String(req.headers['webhook-signature']),
-    }) as Delivered;
-    expect(body).toEqual({
-      id: eventId,
-      event: type,
-      timestamp: expect.stringMatching(ISO_DATE_TIME),
-      companyId: tenant.company,
-      data,
-    });
-    expect(
-      receiver.on(tenant.path).filter((r) => r.headers['webhook-id'] === eventId),
-    ).toHaveLength(1);
-    return body;
-  }
+  const h = useHrHarness();
+  const { uniqueEmail, auth, tenant, eventIds, emitsNothing, expectSilent, expectDelivered } = h;
 
   const postCandidate = (company: string, body: Record<string, unknown>, permissions = [HR]) =>
-    request(server).post('/api/candidates').set(auth(company, permissions)).send(body);
+    request(h.server).post('/api/candidates').set(auth(company, permissions)).send(body);
   const move = (company: string, id: string, body: Record<string, unknown>, permissions = [HR]) =>
-    request(server)
+    request(h.server)
       .patch(`/api/candidates/${id}/status`)
       .set(auth(company, permissions))
       .send(body);
@@ -224,16 +90,6 @@ describe('candidates', () => {
     for (const next of path) expectStatus(await move(company, candidate.id, { status: next }), 200);
     return { ...candidate, status };
   }
-
-  beforeAll(async () => {
-    t = await createTestApp(DELIVERY_ENV);
-    receiver = await TestReceiver.start();
-    server = t.app.getHttpServer() as App;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await receiver?.close();
-  });
 
   describe('POST /api/candidates', () => {
     it('201 with the candidate (status new), and delivers exactly candidate.created', async () => {
@@ -291,7 +147,7 @@ describe('candidates', () => {
         }
       });
 
-      const mixed = 'Mixed.Case.' + (++sequence).toString() + '@Example.com';
+      const mixed = 'Mixed.Case.' + h.nextSequence().toString() + '@Example.com';
       await createCandidate(ats.company, mixed);
       expectStatus(
         await postCandidate(ats.company, {
@@ -364,11 +220,11 @@ describe('candidates', () => {
 
     it('401 without a token or with a bad one; 403 without hr.manage', async () => {
       const body = { firstName: 'Léa', lastName: 'Martin', email: uniqueEmail() };
-      expectStatus(await request(server).post('/api/candidates').send(body), 401);
+      expectStatus(await request(h.server).post('/api/candidates').send(body), 401);
       expectStatus(
-        await request(server)
+        await request(h.server)
           .post('/api/candidates')
-          .set({ Authorization: `Bearer ${t.token('auth', [HR], { secret: 'not-the-key' })}` })
+          .set({ Authorization: `Bearer ${h.t.token('auth', [HR], { secret: 'not-the-key' })}` })
           .send(body),
         401,
       );
@@ -522,7 +378,7 @@ describe('candidates', () => {
       const candidate = await createCandidate(company);
       await emitsNothing(company, async () => {
         expectStatus(
-          await request(server)
+          await request(h.server)
             .patch(`/api/candidates/${candidate.id}/status`)
             .send({ status: 'screening' }),
           401,

@@ -1,24 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Response } from 'supertest';
-import type { App } from 'supertest/types';
-import { Webhook } from 'standardwebhooks';
-import { eventually, TestReceiver } from '../support/receiver';
-import { createTestApp, type TestApp } from '../support/test-app';
+import {
+  type CandidateStatus as Status,
+  expectBadRequest,
+  expectStatus,
+  HR,
+  NOT_HR,
+  useHrHarness,
+  UUID,
+} from './hr-harness';
 
 // CONTRACT.md "Events": POST /api/contracts, POST /api/contracts/{id}/sign, GET /api/contracts/{id}.
 
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-const HR = 'hr.manage';
-const NOT_HR = ['system.webhooks.manage', 'system.events.publish'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-/** How long "nothing arrives" is watched for. */
-const QUIET_MS = 1_000;
-
 const CONTRACT_TYPES = ['CDI', 'CDD', 'INTERIM', 'APPRENTISSAGE', 'STAGE'] as const;
-type Status = 'new' | 'screening' | 'interview' | 'offer' | 'hired' | 'rejected';
-const HIRING_PATH: Status[] = ['screening', 'interview', 'offer', 'hired'];
 
 interface Contract {
   id: string;
@@ -27,171 +21,17 @@ interface Contract {
   startDate: string;
   endDate?: string | null;
 }
-interface Delivered {
-  id: string;
-  event: string;
-  timestamp: string;
-  companyId: string;
-  data: Record<string, unknown>;
-}
-/** A company whose `*` subscription points at its own path on the receiver. */
-interface Tenant {
-  company: string;
-  path: string;
-  secret: string;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function describeResponse(res: Response): string {
-  return `${res.status} ${res.request.method} ${res.request.url}: ${JSON.stringify(res.body)}`;
-}
-/** Asserts the status (showing the answer when it differs) and returns the body. */
-function expectStatus<T = Record<string, unknown>>(res: Response, status: number): T {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${describeResponse(res)}`);
-  return res.body as T;
-}
-function messageOf(res: Response): string {
-  const { message } = res.body as { message?: unknown };
-  if (Array.isArray(message)) return message.map(String).join('; ');
-  return typeof message === 'string' ? message : JSON.stringify(res.body);
-}
-/** 400 whose message names the field. */
-function expectBadRequest(res: Response, field: string): void {
-  expectStatus(res, 400);
-  expect(messageOf(res)).toMatch(new RegExp(`\\b${field}\\b`));
-}
 
 describe('contracts', () => {
-  let t: TestApp;
-  let receiver: TestReceiver;
-  let server: App;
-  let sequence = 0;
+  const h = useHrHarness();
+  const { auth, tenant, eventIds, emitsNothing, expectSilent, expectDelivered, candidateIn } = h;
 
-  const auth = (company: string, permissions = [HR]) => ({
-    Authorization: `Bearer ${t.token(company, permissions)}`,
-  });
-
-  async function tenant(label: string): Promise<Tenant> {
-    const company = `${label}-${++sequence}`;
-    const path = `/hook/${company}`;
-    const res = await request(server)
-      .post('/api/webhooks')
-      .set(auth(company, ['system.webhooks.manage']))
-      .send({ url: receiver.url(path), events: ['*'] });
-    return { company, path, secret: expectStatus<{ secret: string }>(res, 201).secret };
-  }
-
-  async function eventIds(company: string): Promise<Set<string>> {
-    const rows: { id: string }[] = await t.dataSource.query(
-      'SELECT id FROM webhook_events WHERE company_id = $1',
-      [company],
-    );
-    return new Set(rows.map((r) => r.id));
-  }
-  async function eventCount(company: string): Promise<number> {
-    const rows: { n: number }[] = await t.dataSource.query(
-      'SELECT count(*)::int AS n FROM webhook_events WHERE company_id = $1',
-      [company],
-    );
-    return rows[0].n;
-  }
-  /** Runs the action and asserts it stored no event for the company. */
-  async function emitsNothing(company: string, action: () => Promise<void>): Promise<void> {
-    const before = await eventCount(company);
-    await action();
-    expect(await eventCount(company)).toBe(before);
-  }
-  /** Waits until every stored event of the tenant reached the receiver. */
-  async function settle(tenant: Tenant): Promise<void> {
-    await eventually(
-      async () => receiver.on(tenant.path).length >= (await eventCount(tenant.company)),
-      10_000,
-      50,
-    );
-  }
-  /** The failing requests store nothing and the receiver gets nothing within QUIET_MS. */
-  async function expectSilent(tenant: Tenant, actions: () => Promise<void>): Promise<void> {
-    await settle(tenant);
-    const events = await eventCount(tenant.company);
-    const received = receiver.on(tenant.path).length;
-    await actions();
-    await sleep(QUIET_MS);
-    expect(await eventCount(tenant.company)).toBe(events);
-    expect(receiver.on(tenant.path)).toHaveLength(received);
-  }
-  /**
-   * Exactly one event of `type` was stored since `before`, with exactly `data`; its delivery
-   * carries `webhook-id` = the event id, verifies with standardwebhooks, and has exactly the payload.
-   */
-  async function expectDelivered(
-    tenant: Tenant,
-    before: Set<string>,
-    type: string,
-    data: Record<string, unknown>,
-  ): Promise<Delivered> {
-    const rows: { id: string; type: string; data: unknown }[] = await t.dataSource.query(
-      'SELECT id, type, data FROM webhook_events WHERE company_id = $1 ORDER BY created_at, id',
-      [tenant.company],
-    );
-    const stored = rows.filter((r) => !before.has(r.id));
-    expect(stored.map((r) => r.type)).toEqual([type]);
-    expect(stored[0].data).toEqual(data);
-    const eventId = stored[0].id;
-    const req = await eventually(
-      async () => receiver.on(tenant.path).find((r) => r.headers['webhook-id'] === eventId),
-      10_000,
-      50,
-    );
-    expect(req.headers['x-webhook-event']).toBe(type);
-    const body = new Webhook(tenant.secret).verify(req.text, {
-      'webhook-id': String(req.headers['webhook-id']),
-      'webhook-timestamp': String(req.headers['webhook-timestamp']),
-      'webhook-signature': String(req.headers['webhook-signature']),
-    }) as Delivered;
-    expect(body).toEqual({
-      id: eventId,
-      event: type,
-      timestamp: expect.stringMatching(ISO_DATE_TIME),
-      companyId: tenant.company,
-      data,
-    });
-    expect(
-      receiver.on(tenant.path).filter((r) => r.headers['webhook-id'] === eventId),
-    ).toHaveLength(1);
-    return body;
-  }
-
-  /** A new candidate moved along the life cycle to `status`; answers its id. */
-  async function candidateIn(company: string, status: Status): Promise<string> {
-    const created = await request(server)
-      .post('/api/candidates')
-      .set(auth(company))
-      .send({
-        firstName: 'Léa',
-        lastName: 'Martin',
-        email: `lea.${++sequence}.${process.pid}@example.com`,
-      });
-    const { id } = expectStatus<{ id: string }>(created, 201);
-    const path: Status[] =
-      status === 'rejected' ? ['rejected'] : HIRING_PATH.slice(0, HIRING_PATH.indexOf(status) + 1);
-    for (const next of path) {
-      expectStatus(
-        await request(server)
-          .patch(`/api/candidates/${id}/status`)
-          .set(auth(company))
-          .send({ status: next }),
-        200,
-      );
-    }
-    return id;
-  }
   const postContract = (company: string, body: Record<string, unknown>, permissions = [HR]) =>
-    request(server).post('/api/contracts').set(auth(company, permissions)).send(body);
+    request(h.server).post('/api/contracts').set(auth(company, permissions)).send(body);
   const sign = (company: string, id: string, permissions = [HR]) =>
-    request(server).post(`/api/contracts/${id}/sign`).set(auth(company, permissions)).send();
+    request(h.server).post(`/api/contracts/${id}/sign`).set(auth(company, permissions)).send();
   const getContract = (company: string, id: string, permissions = [HR]) =>
-    request(server).get(`/api/contracts/${id}`).set(auth(company, permissions));
+    request(h.server).get(`/api/contracts/${id}`).set(auth(company, permissions));
   async function contractFor(
     company: string,
     body: Record<string, unknown> = { contractType: 'CDI', startDate: '2026-03-01' },
@@ -199,16 +39,6 @@ describe('contracts', () => {
     const candidateId = await candidateIn(company, 'hired');
     return expectStatus<Contract>(await postContract(company, { candidateId, ...body }), 201);
   }
-
-  beforeAll(async () => {
-    t = await createTestApp(DELIVERY_ENV);
-    receiver = await TestReceiver.start();
-    server = t.app.getHttpServer() as App;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await receiver?.close();
-  });
 
   describe('POST /api/contracts', () => {
     const VALID: Record<(typeof CONTRACT_TYPES)[number], Record<string, string>> = {
@@ -430,7 +260,7 @@ describe('contracts', () => {
       const company = 'contract-auth';
       const candidateId = await candidateIn(company, 'hired');
       const body = { candidateId, contractType: 'CDI', startDate: '2026-03-01' };
-      expectStatus(await request(server).post('/api/contracts').send(body), 401);
+      expectStatus(await request(h.server).post('/api/contracts').send(body), 401);
       expectStatus(await postContract(company, body, NOT_HR), 403);
       expectStatus(await postContract(company, body), 201);
     });
@@ -504,7 +334,10 @@ describe('contracts', () => {
       const payroll = await tenant('sign-auth');
       const contract = await contractFor(payroll.company);
       await expectSilent(payroll, async () => {
-        expectStatus(await request(server).post(`/api/contracts/${contract.id}/sign`).send(), 401);
+        expectStatus(
+          await request(h.server).post(`/api/contracts/${contract.id}/sign`).send(),
+          401,
+        );
         expectStatus(await sign(payroll.company, contract.id, NOT_HR), 403);
       });
       expectStatus(await sign(payroll.company, contract.id), 200);
@@ -540,7 +373,7 @@ describe('contracts', () => {
 
     it('401 without a token; 403 without hr.manage', async () => {
       const contract = await contractFor('get-auth');
-      expectStatus(await request(server).get(`/api/contracts/${contract.id}`), 401);
+      expectStatus(await request(h.server).get(`/api/contracts/${contract.id}`), 401);
       expectStatus(await getContract('get-auth', contract.id, NOT_HR), 403);
     });
   });
