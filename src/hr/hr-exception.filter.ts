@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
+import { sendDomainError } from '../webhooks/common/error-response';
 import { HrError, HrErrorCode } from './hr.errors';
 
 /** Exhaustive: a new code does not compile until it has a status. */
@@ -24,17 +25,6 @@ const STATUS: Record<HrErrorCode, HttpStatus> = {
 @Catch(HrError)
 export class HrExceptionFilter implements ExceptionFilter<HrError> {
   catch(exception: HrError, host: ArgumentsHost): void {
-    const status = STATUS[exception.code];
-    const response = host.switchToHttp().getResponse<Response>();
-    response.status(status).json({
-      statusCode: status,
-      message: [exception.message],
-      error: HttpStatus[status]
-        .split('_')
-        .map((w) => w[0] + w.slice(1).toLowerCase())
-        .join(' '),
-      code: exception.code,
-      ...(exception.field ? { field: exception.field } : {}),
-    });
+    sendDomainError(host.switchToHttp().getResponse<Response>(), STATUS[exception.code], exception);
   }
 }

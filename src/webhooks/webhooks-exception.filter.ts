@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
+import { sendDomainError } from './common/error-response';
 import { WebhooksError, WebhooksErrorCode } from './webhooks.errors';
 
 const STATUS: Record<WebhooksErrorCode, HttpStatus> = {
@@ -15,16 +16,6 @@ const STATUS: Record<WebhooksErrorCode, HttpStatus> = {
 @Catch(WebhooksError)
 export class WebhooksExceptionFilter implements ExceptionFilter<WebhooksError> {
   catch(exception: WebhooksError, host: ArgumentsHost): void {
-    const status = STATUS[exception.code];
-    const response = host.switchToHttp().getResponse<Response>();
-    response.status(status).json({
-      statusCode: status,
-      message: [exception.message],
-      error: HttpStatus[status]
-        .split('_')
-        .map((w) => w[0] + w.slice(1).toLowerCase())
-        .join(' '),
-      code: exception.code,
-    });
+    sendDomainError(host.switchToHttp().getResponse<Response>(), STATUS[exception.code], exception);
   }
 }

@@ -33,6 +33,8 @@ export interface ClaimedDelivery {
   companyId: string;
   eventId: string;
   batchEventIds: string[] | null;
+  /** The events of a batch delivery, loaded with the claim; null for a single event. */
+  batch: OutgoingEvent[] | null;
   subscriptionId: string | null;
   endpoint: DirectEndpoint | null;
   eventType: string;
@@ -371,7 +373,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const serializer = this.serializers.get(target.format);
     const batch = delivery.batchEventIds !== null;
     const body = batch
-      ? serializer.serializeBatch(await this.batchEvents(delivery))
+      ? serializer.serializeBatch(delivery.batch ?? [delivery.event])
       : serializer.serialize(delivery.event);
     const timestamp = Math.floor(Date.now() / 1000);
     const messageId = batch ? delivery.id : delivery.eventId;
@@ -633,12 +635,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     return target;
   }
 
-  private readonly batchCache = new Map<string, OutgoingEvent[]>();
-
-  private async batchEvents(delivery: ClaimedDelivery): Promise<OutgoingEvent[]> {
-    return this.batchCache.get(delivery.id) ?? [delivery.event];
-  }
-
   /** Loads every event of the batch deliveries among `claimed` (one query). */
   private async withBatchEvents(claimed: ClaimedDelivery[]): Promise<ClaimedDelivery[]> {
     const batches = claimed.filter((d) => d.batchEventIds !== null);
@@ -652,25 +648,20 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const delivery of batches) {
-      this.batchCache.set(
-        delivery.id,
-        (delivery.batchEventIds ?? []).flatMap((id) => {
-          const row = byId.get(id);
-          return row
-            ? [
-                {
-                  id: row.id,
-                  type: row.type,
-                  timestamp: new Date(row.created_at).toISOString(),
-                  companyId: row.company_id,
-                  data: row.data,
-                },
-              ]
-            : [];
-        }),
-      );
-      if (this.batchCache.size > 10_000)
-        this.batchCache.delete(this.batchCache.keys().next().value!);
+      delivery.batch = (delivery.batchEventIds ?? []).flatMap((id) => {
+        const row = byId.get(id);
+        return row
+          ? [
+              {
+                id: row.id,
+                type: row.type,
+                timestamp: new Date(row.created_at).toISOString(),
+                companyId: row.company_id,
+                data: row.data,
+              },
+            ]
+          : [];
+      });
     }
     return claimed;
   }
@@ -682,6 +673,7 @@ function toClaimed(row: ClaimRow): ClaimedDelivery {
     companyId: row.company_id,
     eventId: row.event_id,
     batchEventIds: row.batch_event_ids,
+    batch: null,
     subscriptionId: row.subscription_id,
     endpoint: row.endpoint,
     eventType: row.event_type,

@@ -51,6 +51,17 @@ export interface DirectSendOptions extends DirectSendDefaults {
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * One pending delivery per active subscription of the company whose filters overlap the event's
+ * ($1 event id, $2 company, $3 type, $4 the filters that match the type: `filtersMatching`).
+ */
+const FAN_OUT = `
+  INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
+  SELECT gen_random_uuid(), $2::varchar, $1::uuid, s.id, $3::varchar, 'pending', now()
+  FROM webhook_subscriptions s
+  WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
+  RETURNING 1`;
+
+/**
  * Accepts events: validates them against the catalog, stores each with one delivery per matching
  * subscription in one transaction, and wakes the dispatchers once that transaction commits
  * (NOTIFY inside the transaction reaches every instance on commit, never on rollback).
@@ -121,17 +132,12 @@ export class WebhookPublisher {
   ): Promise<PublishedEvent> {
     const id = randomUUID();
     const [{ count }] = await this.dataSource.query<[{ count: number }]>(
+      // The deliveries' foreign key is checked at the end of the statement, after the event insert.
       `WITH event AS (
-         INSERT INTO webhook_events (id, company_id, type, data) VALUES ($1::uuid, $2::varchar, $3::varchar, $4::jsonb)
-         RETURNING id
-       ), created AS (
-         INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
-         SELECT gen_random_uuid(), $2::varchar, event.id, s.id, $3::varchar, 'pending', now()
-         FROM event, webhook_subscriptions s
-         WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $5::text[]
-         RETURNING 1)
+         INSERT INTO webhook_events (id, company_id, type, data) VALUES ($1::uuid, $2::varchar, $3::varchar, $5::jsonb)
+       ), created AS (${FAN_OUT})
        SELECT count(*)::int AS count FROM created`,
-      [id, options.companyId, type, JSON.stringify(data), filtersMatching(type)],
+      [id, options.companyId, type, filtersMatching(type), JSON.stringify(data)],
     );
     deliveryMetrics.published.inc();
     if (count > 0) {
@@ -283,13 +289,7 @@ export class WebhookPublisher {
     type: string,
   ): Promise<number> {
     const [{ count }] = await manager.query<[{ count: number }]>(
-      `WITH created AS (
-         INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
-         SELECT gen_random_uuid(), $2::varchar, $1::uuid, s.id, $3::varchar, 'pending', now()
-         FROM webhook_subscriptions s
-         WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
-         RETURNING 1)
-       SELECT count(*)::int AS count FROM created`,
+      `WITH created AS (${FAN_OUT}) SELECT count(*)::int AS count FROM created`,
       [eventId, companyId, type, filtersMatching(type)],
     );
     if (count > 0) await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
