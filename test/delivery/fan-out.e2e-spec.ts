@@ -1,23 +1,19 @@
-import request from 'supertest';
-import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { TestReceiver } from '../support/receiver';
-
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
+import { DELIVERY_ENV, deliveryHelpers } from '../support/delivery-harness';
 
 describe('publishing an event delivers it to every matching subscription', () => {
   let t: TestApp;
   let receiver: TestReceiver;
-  let server: App;
-  const manage = () => ({
-    Authorization: `Bearer ${t.token('acme', ['system.webhooks.manage', 'system.events.publish'])}`,
-  });
+  const acme = deliveryHelpers(
+    () => t,
+    () => receiver,
+  );
 
   beforeAll(async () => {
     t = await createTestApp(DELIVERY_ENV);
     receiver = await TestReceiver.start();
-    server = t.app.getHttpServer() as App;
   });
   afterAll(async () => {
     await t.close();
@@ -25,14 +21,7 @@ describe('publishing an event delivers it to every matching subscription', () =>
   });
 
   it('one event, two subscribers: both receive it, signed, with one webhook-id', async () => {
-    const subscribe = async (path: string, events: string[]) =>
-      (
-        await request(server)
-          .post('/api/webhooks')
-          .set(manage())
-          .send({ url: receiver.url(path), events })
-          .expect(201)
-      ).body as { id: string; secret: string };
+    const subscribe = (path: string, events: string[]) => acme.subscribe('acme', path, { events });
     const ats = await subscribe('/ats', ['candidate.*']);
     const payroll = await subscribe('/payroll', ['*']);
     await subscribe('/other', ['contract.signed']);
@@ -45,12 +34,7 @@ describe('publishing an event delivers it to every matching subscription', () =>
       status: 'new',
       createdAt: '2026-11-23T10:00:00.000Z',
     };
-    const published = await request(server)
-      .post('/api/events')
-      .set(manage())
-      .send({ type: 'candidate.created', data })
-      .expect(202);
-    const eventId = (published.body as { id: string }).id;
+    const eventId = await acme.publish('acme', { type: 'candidate.created', data });
 
     const [atsRequest] = await receiver.waitFor(1, '/ats');
     const [payrollRequest] = await receiver.waitFor(1, '/payroll');

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { type CloudEvent, HTTP } from 'cloudevents';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import request from 'supertest';
-import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
 import type { EventTypeDefinition } from '../../src/webhooks/catalog/event-type.interface';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ReceivedRequest, TestReceiver } from '../support/receiver';
-
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
+import {
+  contractSigned,
+  DELIVERY_ENV,
+  deliveryHelpers,
+  flatHeaders,
+  MANAGE,
+  type Subscription,
+} from '../support/delivery-harness';
 
 /** A host event type whose data has a nested object and arrays (no catalog type has arrays). */
 const TEAM_UPDATED: EventTypeDefinition = {
@@ -42,27 +45,12 @@ const TEAM_UPDATED: EventTypeDefinition = {
 type Xml = string | { [name: string]: Xml } | Xml[];
 type XmlElement = { [name: string]: Xml };
 
-interface Subscription {
-  id: string;
-  secret: string;
-  format: string;
-}
-
 interface JsonBody {
   id: string;
   event: string;
   timestamp: string;
   companyId: string;
   data: unknown;
-}
-
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(', ') : String(value),
-    ]),
-  );
 }
 
 /** How a receiver reads XML: validated, strings kept as they are, attributes read, prefixes dropped. */
@@ -112,37 +100,21 @@ function candidateData() {
   };
 }
 
-function contractSigned() {
-  return {
-    contractId: randomUUID(),
-    employeeId: randomUUID(),
-    contractType: 'CDI',
-    startDate: '2026-12-01',
-  };
-}
-
 describe('delivery formats', () => {
   let t: TestApp;
   let receiver: TestReceiver;
-  let server: App;
   let publisher: WebhookPublisher;
-  const manage = (companyId: string) => ({
-    Authorization: `Bearer ${t.token(companyId, ['system.webhooks.manage'])}`,
-  });
-
-  const subscribe = async (
+  const helpers = deliveryHelpers(
+    () => t,
+    () => receiver,
+    [MANAGE],
+  );
+  const subscribe = (
     companyId: string,
     path: string,
     events: string[],
     extra: Record<string, unknown> = {},
-  ): Promise<Subscription> =>
-    (
-      await request(server)
-        .post('/api/webhooks')
-        .set(manage(companyId))
-        .send({ url: receiver.url(path), events, ...extra })
-        .expect(201)
-    ).body as Subscription;
+  ): Promise<Subscription> => helpers.subscribe(companyId, path, { events, ...extra });
 
   /**
    * The Standard Webhooks signature is right. `Webhook.verify` JSON-parses the payload once the
@@ -164,7 +136,6 @@ describe('delivery formats', () => {
   beforeAll(async () => {
     t = await createTestApp(DELIVERY_ENV, { webhooks: { eventTypes: [TEAM_UPDATED] } });
     receiver = await TestReceiver.start();
-    server = t.app.getHttpServer() as App;
     publisher = t.app.get(WebhookPublisher);
   });
   afterAll(async () => {

@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import request from 'supertest';
 import type { App } from 'supertest/types';
@@ -11,48 +10,29 @@ import {
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, TestReceiver } from '../support/receiver';
-
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-const PUBLISH = 'system.events.publish';
-const MANAGE = 'system.webhooks.manage';
-
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(', ') : String(value),
-    ]),
-  );
-}
-
-function contractSigned() {
-  return {
-    contractId: randomUUID(),
-    employeeId: randomUUID(),
-    contractType: 'CDI',
-    startDate: '2026-12-01',
-  };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import {
+  contractSigned,
+  DELIVERY_ENV,
+  deliveryHelpers,
+  flatHeaders,
+  MANAGE,
+  PUBLISH,
+  sleep,
+} from '../support/delivery-harness';
 
 describe('publishing events', () => {
   let t: TestApp;
   let receiver: TestReceiver;
   let server: App;
   let publisher: WebhookPublisher;
-  const auth = (companyId: string, permissions = [PUBLISH, MANAGE]) => ({
-    Authorization: `Bearer ${t.token(companyId, permissions)}`,
-  });
-
-  const subscribe = async (companyId: string, path: string, events = ['contract.signed']) =>
-    (
-      await request(server)
-        .post('/api/webhooks')
-        .set(auth(companyId))
-        .send({ url: receiver.url(path), events })
-        .expect(201)
-    ).body as { id: string; secret: string };
+  const helpers = deliveryHelpers(
+    () => t,
+    () => receiver,
+    [PUBLISH, MANAGE],
+  );
+  const auth = helpers.auth;
+  const subscribe = (companyId: string, path: string, events = ['contract.signed']) =>
+    helpers.subscribe<{ id: string; secret: string }>(companyId, path, { events });
 
   const eventCount = async (companyId: string, where = 'TRUE', params: unknown[] = []) => {
     const [{ count }] = await t.dataSource.query<[{ count: number }]>(

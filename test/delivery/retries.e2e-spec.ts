@@ -1,9 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, type ReceivedRequest, TestReceiver } from '../support/receiver';
+import {
+  DELIVERY_ENV,
+  DELIVERY_PERMISSIONS,
+  deliveryHelpers,
+  FAST_RETRIES,
+  sleep,
+  type Subscription,
+} from '../support/delivery-harness';
 
 /**
  * CONTRACT.md "Delivery semantics": which answers are retried, how long between attempts, what
@@ -11,46 +18,7 @@ import { eventually, type ReceivedRequest, TestReceiver } from '../support/recei
  * against a real HTTP receiver.
  */
 
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-const PERMISSIONS = ['system.webhooks.manage', 'system.events.publish'];
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-interface Subscription {
-  id: string;
-  secret: string;
-  url: string;
-  isActive: boolean;
-  disabledReason: string | null;
-}
-
-interface Attempt {
-  id: string;
-  deliveryId: string;
-  eventId: string;
-  eventType: string;
-  attemptNumber: number;
-  status: 'succeeded' | 'failed';
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  responseBody: string | null;
-  createdAt: string;
-}
-
-interface Delivery {
-  id: string;
-  eventId: string;
-  subscriptionId: string | null;
-  eventType: string;
-  status: 'pending' | 'sending' | 'succeeded' | 'failed' | 'cancelled';
-  attemptCount: number;
-  nextAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-  attempts: Attempt[];
-}
 
 interface DisabledEvent {
   id: string;
@@ -59,80 +27,17 @@ interface DisabledEvent {
   data: { subscriptionId: string; url: string; reason: string; disabledAt: string };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 describe('retries, failures and their consequences', () => {
   let t: TestApp;
   let receiver: TestReceiver;
   let server: App;
 
-  const auth = (company: string) => ({
-    Authorization: `Bearer ${t.token(company, PERMISSIONS)}`,
-  });
-
-  /** A subscription to `path` of the test receiver; fast retries unless told otherwise. */
-  const subscribe = async (
-    company: string,
-    path: string,
-    body: Record<string, unknown> = {},
-  ): Promise<Subscription> =>
-    (
-      await request(server)
-        .post('/api/webhooks')
-        .set(auth(company))
-        .send({
-          url: receiver.url(path),
-          events: ['contract.signed'],
-          retryDelayMs: 100,
-          retryBackoffMultiplier: 1,
-          requestTimeoutMs: 2000,
-          ...body,
-        })
-        .expect(201)
-    ).body as Subscription;
-
-  const publish = async (company: string): Promise<string> => {
-    const res = await request(server)
-      .post('/api/events')
-      .set(auth(company))
-      .send({
-        type: 'contract.signed',
-        data: {
-          contractId: randomUUID(),
-          employeeId: randomUUID(),
-          contractType: 'CDI',
-          startDate: '2026-12-01',
-        },
-      })
-      .expect(202);
-    return (res.body as { id: string }).id;
-  };
-
-  /** The delivery of an event to a subscription (created with the event, in its transaction). */
-  const deliveryIdOf = async (eventId: string, subscriptionId: string): Promise<string> => {
-    const rows = await t.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM webhook_deliveries WHERE event_id = $1 AND subscription_id = $2`,
-      [eventId, subscriptionId],
-    );
-    expect(rows).toHaveLength(1);
-    return rows[0].id;
-  };
-
-  const getDelivery = async (company: string, id: string): Promise<Delivery> =>
-    (await request(server).get(`/api/deliveries/${id}`).set(auth(company)).expect(200))
-      .body as Delivery;
-
-  /** Polls the delivery until `done` holds for it (bounded). */
-  const deliveryWhen = (
-    company: string,
-    id: string,
-    done: (d: Delivery) => boolean,
-    timeoutMs = 10_000,
-  ): Promise<Delivery> =>
-    eventually(async () => {
-      const delivery = await getDelivery(company, id);
-      return done(delivery) ? delivery : null;
-    }, timeoutMs);
+  const { auth, subscribe, publish, deliveryIdOf, getDelivery, deliveryWhen } = deliveryHelpers(
+    () => t,
+    () => receiver,
+    DELIVERY_PERMISSIONS,
+    FAST_RETRIES,
+  );
 
   const getSubscription = async (company: string, id: string): Promise<Subscription> =>
     (await request(server).get(`/api/webhooks/${id}`).set(auth(company)).expect(200))

@@ -5,6 +5,17 @@ import { Webhook } from 'standardwebhooks';
 import { DeliveryJobs } from '../../src/webhooks/dispatch/delivery-jobs.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, type ReceivedRequest, TestReceiver } from '../support/receiver';
+import {
+  type Attempt,
+  contractSignedEvent,
+  type Delivery,
+  DELIVERY_ENV,
+  DELIVERY_PERMISSIONS,
+  deliveryHelpers,
+  FAST_RETRIES,
+  sleep,
+  type Subscription,
+} from '../support/delivery-harness';
 
 /**
  * CONTRACT.md "Subscriptions" routes around deliveries: the test ping, the logs, one delivery,
@@ -12,8 +23,6 @@ import { eventually, type ReceivedRequest, TestReceiver } from '../support/recei
  * User-Agent, and the retention purge.
  */
 
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-const PERMISSIONS = ['system.webhooks.manage', 'system.events.publish'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ATTEMPT_FIELDS = [
   'attemptNumber',
@@ -43,44 +52,9 @@ const DELIVERY_FIELDS = [
   'updatedAt',
 ];
 
-interface Subscription {
-  id: string;
-  secret: string;
-  url: string;
-}
-
-interface Attempt {
-  id: string;
-  deliveryId: string;
-  eventId: string;
-  eventType: string;
-  attemptNumber: number;
-  status: 'succeeded' | 'failed';
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  responseBody: string | null;
-  createdAt: string;
-}
-
 interface AttemptPage {
   items: Attempt[];
   nextCursor: string | null;
-}
-
-interface Delivery {
-  id: string;
-  eventId: string;
-  subscriptionId: string | null;
-  eventType: string;
-  status: 'pending' | 'sending' | 'succeeded' | 'failed' | 'cancelled';
-  attemptCount: number;
-  nextAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-  attempts: Attempt[];
 }
 
 interface TestResult {
@@ -90,18 +64,6 @@ interface TestResult {
   error: string | null;
   attemptId: string;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-const contractSigned = () => ({
-  type: 'contract.signed',
-  data: {
-    contractId: randomUUID(),
-    employeeId: randomUUID(),
-    contractType: 'CDI',
-    startDate: '2026-12-01',
-  },
-});
 
 const candidateCreated = () => ({
   type: 'candidate.created',
@@ -120,62 +82,12 @@ describe('delivery routes: test ping, logs, deliveries, isolation, deletion, ret
   let receiver: TestReceiver;
   let server: App;
 
-  const auth = (company: string) => ({
-    Authorization: `Bearer ${t.token(company, PERMISSIONS)}`,
-  });
-
-  const subscribe = async (
-    company: string,
-    path: string,
-    body: Record<string, unknown> = {},
-  ): Promise<Subscription> =>
-    (
-      await request(server)
-        .post('/api/webhooks')
-        .set(auth(company))
-        .send({
-          url: receiver.url(path),
-          events: ['contract.signed'],
-          retryDelayMs: 100,
-          retryBackoffMultiplier: 1,
-          requestTimeoutMs: 2000,
-          ...body,
-        })
-        .expect(201)
-    ).body as Subscription;
-
-  const publish = async (
-    company: string,
-    event: { type: string; data: unknown } = contractSigned(),
-  ): Promise<string> =>
-    (
-      (await request(server).post('/api/events').set(auth(company)).send(event).expect(202))
-        .body as { id: string }
-    ).id;
-
-  const deliveryIdOf = async (eventId: string, subscriptionId: string): Promise<string> => {
-    const rows = await t.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM webhook_deliveries WHERE event_id = $1 AND subscription_id = $2`,
-      [eventId, subscriptionId],
-    );
-    expect(rows).toHaveLength(1);
-    return rows[0].id;
-  };
-
-  const getDelivery = async (company: string, id: string): Promise<Delivery> =>
-    (await request(server).get(`/api/deliveries/${id}`).set(auth(company)).expect(200))
-      .body as Delivery;
-
-  const deliveryWhen = (
-    company: string,
-    id: string,
-    done: (d: Delivery) => boolean,
-    timeoutMs = 10_000,
-  ): Promise<Delivery> =>
-    eventually(async () => {
-      const delivery = await getDelivery(company, id);
-      return done(delivery) ? delivery : null;
-    }, timeoutMs);
+  const { auth, subscribe, publish, deliveryIdOf, getDelivery, deliveryWhen } = deliveryHelpers(
+    () => t,
+    () => receiver,
+    DELIVERY_PERMISSIONS,
+    FAST_RETRIES,
+  );
 
   const logs = (company: string, subscriptionId: string, query: Record<string, string> = {}) =>
     request(server).get(`/api/webhooks/${subscriptionId}/logs`).query(query).set(auth(company));
@@ -283,11 +195,11 @@ describe('delivery routes: test ping, logs, deliveries, isolation, deletion, ret
         maxRetryCount: 0,
       });
       const plan = [
-        { event: contractSigned, reply: { status: 500 }, status: 'failed' },
+        { event: contractSignedEvent, reply: { status: 500 }, status: 'failed' },
         { event: candidateCreated, reply: { status: 200 }, status: 'succeeded' },
-        { event: contractSigned, reply: { status: 204 }, status: 'succeeded' },
+        { event: contractSignedEvent, reply: { status: 204 }, status: 'succeeded' },
         { event: candidateCreated, reply: { status: 503 }, status: 'failed' },
-        { event: contractSigned, reply: { status: 200, body: bigBody }, status: 'succeeded' },
+        { event: contractSignedEvent, reply: { status: 200, body: bigBody }, status: 'succeeded' },
       ] as const;
       for (const step of plan) {
         receiver.script('/logs', step.reply);
@@ -508,7 +420,7 @@ describe('delivery routes: test ping, logs, deliveries, isolation, deletion, ret
     const untouchedId = randomUUID();
     await t.dataSource.query(
       `INSERT INTO webhook_events (id, company_id, type, data) VALUES ($1, $2, 'contract.signed', $3)`,
-      [untouchedEvent, company, JSON.stringify(contractSigned().data)],
+      [untouchedEvent, company, JSON.stringify(contractSignedEvent().data)],
     );
     await t.dataSource.query(
       `INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)

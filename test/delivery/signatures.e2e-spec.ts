@@ -1,13 +1,17 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import { createHmac, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ReceivedRequest, TestReceiver } from '../support/receiver';
-
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
+import {
+  contractSigned,
+  DELIVERY_ENV,
+  deliveryHelpers,
+  flatHeaders,
+  MANAGE,
+} from '../support/delivery-harness';
 
 /** CONTRACT.md: `X-Webhook-Signature` prefix and HMAC hash of each algorithm. */
 const HASH_OF = {
@@ -16,22 +20,6 @@ const HASH_OF = {
   HmacSha512: 'sha512',
   HmacSha1: 'sha1',
 } as const;
-
-interface Subscription {
-  id: string;
-  secret: string;
-  signatureAlgorithm: string;
-}
-
-/** The headers as a receiver hands them to a verifier: lower-case names, string values. */
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(', ') : String(value),
-    ]),
-  );
-}
 
 function header(req: ReceivedRequest, name: string): string {
   const value = req.headers[name.toLowerCase()];
@@ -47,36 +35,16 @@ function receiverHmac(hash: string, secret: string, timestamp: string, body: Buf
     .digest('hex');
 }
 
-function contractSigned() {
-  return {
-    contractId: randomUUID(),
-    employeeId: randomUUID(),
-    contractType: 'CDI',
-    startDate: '2026-12-01',
-  };
-}
-
 describe('delivery signatures', () => {
   let t: TestApp;
   let receiver: TestReceiver;
   let server: App;
   let publisher: WebhookPublisher;
-  const manage = (companyId: string) => ({
-    Authorization: `Bearer ${t.token(companyId, ['system.webhooks.manage'])}`,
-  });
-
-  const subscribe = async (
-    companyId: string,
-    path: string,
-    extra: Record<string, unknown> = {},
-  ): Promise<Subscription> =>
-    (
-      await request(server)
-        .post('/api/webhooks')
-        .set(manage(companyId))
-        .send({ url: receiver.url(path), events: ['contract.signed'], ...extra })
-        .expect(201)
-    ).body as Subscription;
+  const { auth: manage, subscribe } = deliveryHelpers(
+    () => t,
+    () => receiver,
+    [MANAGE],
+  );
 
   beforeAll(async () => {
     t = await createTestApp(DELIVERY_ENV);
