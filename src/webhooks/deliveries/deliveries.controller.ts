@@ -9,6 +9,7 @@ import {
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
+import { DatabaseUnavailableFilter } from '../common/database-unavailable.filter';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryDto } from './dto/attempt.dto';
@@ -16,7 +17,7 @@ import { DeliveryDto } from './dto/attempt.dto';
 @ApiTags('deliveries')
 @Controller('api/deliveries')
 @RequirePermissions(WEBHOOKS_MANAGE_PERMISSION)
-@UseFilters(WebhooksExceptionFilter)
+@UseFilters(DatabaseUnavailableFilter, WebhooksExceptionFilter)
 @ApiNotFoundResponse({ description: 'No such delivery in your company' })
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}

@@ -9,6 +9,7 @@ import {
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
+import { DatabaseUnavailableFilter } from '../common/database-unavailable.filter';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { DeliveriesService } from './deliveries.service';
 import { AttemptPageDto, RequeuedDto, TestDeliveryResultDto } from './dto/attempt.dto';
@@ -18,7 +19,7 @@ import { RecoverDto } from './dto/recover.dto';
 @ApiTags('webhooks')
 @Controller('api/webhooks/:id')
 @RequirePermissions(WEBHOOKS_MANAGE_PERMISSION)
-@UseFilters(WebhooksExceptionFilter)
+@UseFilters(DatabaseUnavailableFilter, WebhooksExceptionFilter)
 @ApiNotFoundResponse({ description: 'No such subscription in your company' })
 export class SubscriptionDeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}

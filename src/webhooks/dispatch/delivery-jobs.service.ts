@@ -30,7 +30,7 @@ export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdo
   onApplicationBootstrap(): void {
     if (!this.settings.dispatch.enabled) return;
     this.every('webhooks:tick', this.settings.dispatch.pollIntervalMs, async () =>
-      this.signal.wake(),
+      this.signal.wake('tick'),
     );
     this.every('webhooks:reap-leases', REAP_INTERVAL_MS, async () => {
       const reaped = await this.reapExpiredLeases();

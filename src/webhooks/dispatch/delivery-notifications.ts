@@ -81,7 +81,7 @@ export class DeliveryNotifications implements OnApplicationBootstrap, BeforeAppl
     this.release = null;
     release?.(error instanceof Error ? error : new Error(String(error)));
     this.failures++;
-    const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
+    const delay = Math.min(10_000, 250 * 2 ** Math.min(this.failures, 6));
     this.logger.warn(
       `Delivery notifications unavailable (${error instanceof Error ? error.message : 'error'}); retrying in ${delay} ms`,
     );

@@ -11,8 +11,12 @@ export class DispatchSignal {
   private waiter: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
+  /** Wakes that announce new work (a commit, a NOTIFY, a requeue), as opposed to ticks and timers. */
+  private work = 0;
 
-  wake(): void {
+  /** `work`: something was committed (proof the database answers); `tick`: a timer or the scheduler. */
+  wake(reason: 'work' | 'tick' = 'work'): void {
+    if (reason === 'work') this.work++;
     this.pending = true;
     const waiter = this.waiter;
     this.waiter = null;
@@ -28,7 +32,7 @@ export class DispatchSignal {
       () => {
         this.timer = null;
         this.timerAt = Infinity;
-        this.wake();
+        this.wake('tick');
       },
       Math.max(0, at - Date.now()),
     );
@@ -53,6 +57,18 @@ export class DispatchSignal {
       this.waiter = done;
     });
     this.pending = false;
+  }
+
+  /**
+   * Waits `ms`, ended early only by new work (not by ticks): a backoff that a 1 s scheduler tick
+   * cannot cut short, but that a publish committed meanwhile (the database is back) ends at once.
+   */
+  async backoff(ms: number, stopped: () => boolean): Promise<void> {
+    const until = Date.now() + ms;
+    const work = this.work;
+    while (!stopped() && this.work === work && Date.now() < until) {
+      await this.wait(until - Date.now());
+    }
   }
 
   dispose(): void {

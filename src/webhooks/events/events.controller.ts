@@ -10,6 +10,7 @@ import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { EVENTS_PUBLISH_PERMISSION } from '../webhooks.constants';
 import { WebhooksError } from '../webhooks.errors';
+import { DatabaseUnavailableFilter } from '../common/database-unavailable.filter';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { PublishedEventDto, PublishEventDto } from './dto/publish-event.dto';
 import { WebhookPublisher } from './webhook-publisher.service';
@@ -19,7 +20,7 @@ const MAX_IDEMPOTENCY_KEY = 255;
 @ApiTags('events')
 @Controller('api/events')
 @RequirePermissions(EVENTS_PUBLISH_PERMISSION)
-@UseFilters(WebhooksExceptionFilter)
+@UseFilters(DatabaseUnavailableFilter, WebhooksExceptionFilter)
 export class EventsController {
   constructor(private readonly publisher: WebhookPublisher) {}
 

@@ -24,6 +24,7 @@ import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { PageQueryDto } from '../common/page-query.dto';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
+import { DatabaseUnavailableFilter } from '../common/database-unavailable.filter';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';
 import {
@@ -38,7 +39,7 @@ import { SubscriptionsService } from './subscriptions.service';
 @ApiTags('webhooks')
 @Controller('api/webhooks')
 @RequirePermissions(WEBHOOKS_MANAGE_PERMISSION)
-@UseFilters(WebhooksExceptionFilter)
+@UseFilters(DatabaseUnavailableFilter, WebhooksExceptionFilter)
 @ApiTooManyRequestsResponse({ description: 'Rate limit reached; see Retry-After' })
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
