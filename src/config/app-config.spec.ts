@@ -80,6 +80,8 @@ describe('loadConfig', () => {
       API_RATE_LIMIT: '0',
       LOG_LEVEL: 'debug',
       WEBHOOKS_LEASE_SECONDS: '120',
+      WEBHOOKS_CIRCUIT_FAILURES: '0',
+      WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS: '90',
     });
     expect(config).toEqual({
       env: 'production',
@@ -94,6 +96,8 @@ describe('loadConfig', () => {
       apiRateLimit: 0,
       logLevel: 'debug',
       leaseSeconds: 120,
+      circuitFailures: 0,
+      circuitCooldownSeconds: 90,
       warnings: [],
     });
   });
@@ -155,6 +159,10 @@ describe('loadConfig', () => {
     ['API_RATE_LIMIT', 'lots'],
     ['WEBHOOKS_LEASE_SECONDS', '0'],
     ['WEBHOOKS_LEASE_SECONDS', 'abc'],
+    ['WEBHOOKS_CIRCUIT_FAILURES', '-1'],
+    ['WEBHOOKS_CIRCUIT_FAILURES', 'five'],
+    ['WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS', '0'],
+    ['WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS', '86400'],
     ['DATABASE_URL', 'mysql://x'],
     ['DATABASE_URL', 'not a url'],
     ['AUTH_JWT_SECRET', 'short'],

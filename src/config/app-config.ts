@@ -84,6 +84,18 @@ export class EnvironmentVariables {
   @Min(5)
   @Max(3600)
   WEBHOOKS_LEASE_SECONDS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  WEBHOOKS_CIRCUIT_FAILURES = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS = 30;
 }
 
 export interface AppConfig {
@@ -100,6 +112,9 @@ export interface AppConfig {
   apiRateLimit: number;
   logLevel: LogLevel;
   leaseSeconds: number;
+  /** Consecutive failed attempts that pause an endpoint (0: never). */
+  circuitFailures: number;
+  circuitCooldownSeconds: number;
   /** Messages to log once the logger is up (dev defaults in use, ...). */
   warnings: string[];
 }
@@ -160,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiRateLimit: vars.API_RATE_LIMIT,
     logLevel: vars.LOG_LEVEL,
     leaseSeconds: vars.WEBHOOKS_LEASE_SECONDS,
+    circuitFailures: vars.WEBHOOKS_CIRCUIT_FAILURES,
+    circuitCooldownSeconds: vars.WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS,
     warnings,
   };
 }

@@ -6,6 +6,7 @@ import type {
   DispatchOptions,
   WebhooksModuleOptions,
 } from './interfaces/webhooks-module-options.interface';
+import { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './dispatch/circuit-breaker';
 import { SecretCipher } from './security/secret-cipher';
 import { type HostResolver, systemHostResolver, type UrlPolicy } from './security/url-policy';
 import { WEBHOOKS_MODULE_OPTIONS } from './webhooks.module-definition';
@@ -40,6 +41,7 @@ export class WebhooksSettings {
   readonly cipher: SecretCipher;
   readonly cursors: CursorCodec;
   readonly dispatch: DispatchOptions;
+  readonly circuitBreaker: CircuitBreakerOptions;
   readonly directSend: DirectSendDefaults;
   readonly retentionDays: number;
   readonly userAgent: string;
@@ -55,6 +57,10 @@ export class WebhooksSettings {
     this.cipher = new SecretCipher(options.secretKey);
     this.cursors = new CursorCodec(`cursor:${options.secretKey}`);
     this.dispatch = { ...DEFAULT_DISPATCH_OPTIONS, ...definedOnly(options.dispatch ?? {}) };
+    this.circuitBreaker = {
+      ...DEFAULT_CIRCUIT_BREAKER,
+      ...definedOnly(options.circuitBreaker ?? {}),
+    };
     this.directSend = options.directSend ?? {};
     this.retentionDays = options.retentionDays ?? 30;
     this.userAgent = options.userAgent ?? `${PRODUCT_NAME}/${PRODUCT_VERSION}`;

@@ -21,6 +21,7 @@ import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { signatureHeaders } from '../signing/signature-headers';
 import { WEBHOOK_HTTP_CLIENT } from '../webhooks.constants';
 import { WebhooksSettings } from '../webhooks-settings';
+import { CircuitBreakers, isEndpointFailure } from './circuit-breaker';
 import { type DeliveryTarget, DeliveryTargets } from './delivery-targets';
 import { DispatchSignal } from './dispatch-signal';
 import { deliveryMetrics } from './delivery-metrics';
@@ -118,6 +119,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private buffer: AttemptRecord[] = [];
   private readonly writes = new Set<Promise<void>>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Per-subscription circuit breakers of this instance. */
+  private readonly breakers: CircuitBreakers;
+  /** The URL each breaker was tripped on: a subscription moved to another URL starts closed. */
+  private readonly breakerUrls = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -128,7 +133,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly signers: SignatureProviderRegistry,
     private readonly health: SubscriptionHealth,
     @Inject(WEBHOOK_HTTP_CLIENT) private readonly http: WebhookHttpClient,
-  ) {}
+  ) {
+    this.breakers = new CircuitBreakers(settings.circuitBreaker);
+  }
 
   onApplicationBootstrap(): void {
     if (!this.settings.dispatch.enabled) return;
@@ -151,6 +158,13 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     await this.flushAll(this.settings.dispatch.shutdownGraceMs);
     await this.releaseLeases();
     await this.http.close();
+  }
+
+  /** Subscriptions this instance has paused (circuit open), with when each pause ends (epoch ms). */
+  pausedSubscriptions(): Map<string, number> {
+    return new Map(
+      this.breakers.paused().map((id) => [id, this.breakers.pausedUntil(id) ?? Date.now()]),
+    );
   }
 
   /** Requests in flight right now (for tests and metrics). */
@@ -194,15 +208,20 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       let claimed: ClaimedDelivery[];
       const saturated = this.saturatedSubscriptions();
       try {
-        claimed = await this.claim(Math.min(free, batch), saturated);
+        // Paused endpoints (circuit open) are left out too, until their probe is due.
+        claimed = await this.claim(Math.min(free, batch), [
+          ...saturated,
+          ...this.breakers.paused(),
+        ]);
         this.failures = 0;
       } catch (error) {
         this.failures++;
-        const delay = Math.min(30_000, 200 * 2 ** Math.min(this.failures, 8));
+        const delay = Math.min(10_000, 200 * 2 ** Math.min(this.failures, 6));
         this.logger.warn(
           `Claiming deliveries failed (${describe(error)}); retrying in ${delay} ms`,
         );
-        await this.signal.wait(delay);
+        // Only new work (a commit: the database is back) ends the backoff early, not the tick.
+        await this.signal.backoff(delay, () => this.stopping);
         continue;
       }
       if (claimed.length === 0) {
@@ -227,7 +246,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         // Their leases expire and the reaper hands them out again.
         this.held -= claimed.length;
         this.logger.error(`Starting ${claimed.length} deliveries failed: ${describe(error)}`);
-        await this.signal.wait(1000);
+        await this.signal.backoff(1000, () => this.stopping);
       }
     }
   }
@@ -250,7 +269,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     waiters.forEach((resolve) => resolve());
   }
 
-  private async claim(limit: number, saturated: string[]): Promise<ClaimedDelivery[]> {
+  private async claim(limit: number, excluded: string[]): Promise<ClaimedDelivery[]> {
     const rows = await this.withAsyncCommit<ClaimRow[]>(
       `WITH due AS (
          SELECT id FROM webhook_deliveries
@@ -273,7 +292,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
        SELECT c.*, e.type, e.data, e.created_at, s.updated_at AS subscription_version
        FROM claimed c JOIN webhook_events e ON e.id = c.event_id
        LEFT JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
-      [this.owner, limit, saturated, this.settings.leaseSeconds, LEASE_MARGIN_MS / 1000],
+      [this.owner, limit, excluded, this.settings.leaseSeconds, LEASE_MARGIN_MS / 1000],
     );
     return this.withBatchEvents(rows.map(toClaimed));
   }
@@ -305,6 +324,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         this.launch(delivery, target, null);
         continue;
       }
+      if (this.breakerUrls.get(delivery.subscriptionId) !== target.url) {
+        this.breakers.forget(delivery.subscriptionId);
+        this.breakerUrls.set(delivery.subscriptionId, target.url);
+      }
       let lane = this.lanes.get(delivery.subscriptionId);
       if (!lane) {
         lane = { id: delivery.subscriptionId, running: 0, queue: [] };
@@ -317,9 +340,26 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.scheduleFlush();
   }
 
-  /** Starts queued deliveries of a lane while it has room; gives back those whose lease is too short. */
+  /**
+   * Starts queued deliveries of a lane while it has room; gives back those whose lease is too
+   * short, and, while the endpoint is paused (circuit open), the whole queue until the pause ends.
+   */
   private async pump(lane: SubscriptionLane): Promise<void> {
-    const bound = this.settings.dispatch.perSubscriptionConcurrency;
+    const allowance = this.breakers.allowance(lane.id);
+    const pausedUntil = allowance === 0 ? this.breakers.pausedUntil(lane.id) : null;
+    if (pausedUntil !== null && lane.queue.length > 0) {
+      const postponed = lane.queue.splice(0).map((queued) => queued.delivery.id);
+      this.held -= postponed.length;
+      if (lane.running === 0) this.lanes.delete(lane.id);
+      this.notifySlot();
+      await this.release(postponed, new Date(pausedUntil)).catch((error: unknown) => {
+        this.logger.warn(
+          `Postponing ${postponed.length} deliveries failed (${describe(error)}); their leases expire by themselves`,
+        );
+      });
+      return;
+    }
+    const bound = Math.min(this.settings.dispatch.perSubscriptionConcurrency, allowance);
     const expired: string[] = [];
     while (lane.running < bound && lane.queue.length > 0) {
       const next = lane.queue.shift()!;
@@ -345,6 +385,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const send = this.attempt(delivery, target, true)
       .then((record) => {
         this.buffer.push(record);
+        if (lane) this.recordCircuit(lane.id, target, record);
       })
       .catch((error: unknown) => {
         this.logger.error(`Delivery ${delivery.id} could not be attempted: ${describe(error)}`);
@@ -362,6 +403,27 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         this.notifySlot();
       });
     this.sends.add(send);
+  }
+
+  /** Feeds an attempt's outcome to its subscription's circuit breaker; logs a pause or a recovery. */
+  private recordCircuit(
+    subscriptionId: string,
+    target: DeliveryTarget,
+    record: AttemptRecord,
+  ): void {
+    const failed = record.status === 'failed' && isEndpointFailure(record.statusCode);
+    const transition = this.breakers.record(subscriptionId, failed);
+    if (!transition) return;
+    deliveryMetrics.circuitTransitions.inc({ transition });
+    if (transition === 'closed') {
+      this.logger.log(`Subscription ${subscriptionId}: endpoint answered again, circuit closed`);
+      return;
+    }
+    const until = this.breakers.pausedUntil(subscriptionId) ?? Date.now();
+    this.logger.warn(
+      `Subscription ${subscriptionId}: ${transition === 'opened' ? `${this.settings.circuitBreaker.failureThreshold} failed attempts in a row` : 'probe failed'} (${record.error ?? `HTTP ${record.statusCode}`}); pausing ${new URL(target.url).host} until ${new Date(until).toISOString()}`,
+    );
+    this.signal.wakeAt(until);
   }
 
   /** Builds, signs and sends one request, and decides what comes next. */
@@ -475,10 +537,14 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     const deadline = Date.now() + timeoutMs;
     while ((this.buffer.length > 0 || this.writes.size > 0) && Date.now() < deadline) {
       this.flush();
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.all([...this.writes]),
-        sleep(Math.max(0, deadline - Date.now())),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        }),
       ]);
+      clearTimeout(timer);
     }
   }
 
@@ -602,13 +668,17 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     });
   }
 
-  /** Gives claimed deliveries back without an attempt (per-subscription bound reached). */
-  private async release(ids: string[]): Promise<void> {
+  /**
+   * Gives claimed deliveries back without an attempt (their lease is too short to wait any longer,
+   * or their endpoint is paused: then they are not due again before `notBefore`).
+   */
+  private async release(ids: string[], notBefore: Date | null = null): Promise<void> {
     await this.withAsyncCommit(
       `UPDATE webhook_deliveries
-       SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt_count = attempt_count - 1
+       SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt_count = attempt_count - 1,
+           next_attempt_at = greatest(next_attempt_at, COALESCE($3::timestamptz, next_attempt_at)), updated_at = now()
        WHERE id = ANY($1::uuid[]) AND lease_owner = $2 AND status = 'sending'`,
-      [ids, this.owner],
+      [ids, this.owner, notBefore?.toISOString() ?? null],
     );
   }
 

@@ -24,6 +24,15 @@ export const deliveryMetrics = {
         buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       }),
   ),
+  circuitTransitions: singleton(
+    'webhook_circuit_transitions_total',
+    () =>
+      new Counter({
+        name: 'webhook_circuit_transitions_total',
+        help: 'Endpoint circuit breaker changes (opened, reopened, closed)',
+        labelNames: ['transition'],
+      }),
+  ),
   published: singleton(
     'webhook_events_published_total',
     () => new Counter({ name: 'webhook_events_published_total', help: 'Events accepted' }),

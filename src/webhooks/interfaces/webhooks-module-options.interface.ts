@@ -1,4 +1,5 @@
 import type { EventTypeDefinition } from '../catalog/event-type.interface';
+import type { CircuitBreakerOptions } from '../dispatch/circuit-breaker';
 import type { HostResolver } from '../security/url-policy';
 import type { EventSerializer } from './event-serializer.interface';
 import type { WebhookSignatureProvider } from './signature-provider.interface';
@@ -31,6 +32,11 @@ export interface WebhooksModuleOptions {
   eventTypes?: EventTypeDefinition[];
   /** The delivery engine of this instance. */
   dispatch?: Partial<DispatchOptions>;
+  /**
+   * Pauses an endpoint after consecutive failed attempts and probes it again later (per instance;
+   * `failureThreshold: 0` turns it off). Defaults: 5 failures, 30 s first pause, 10 min longest.
+   */
+  circuitBreaker?: Partial<CircuitBreakerOptions>;
   /**
    * HTTP transport: `undici` (default, a keep-alive pool), `axios` (a keep-alive axios
    * instance), or your own client (e.g. `new AxiosWebhookHttpClient(httpService)` to reuse a
