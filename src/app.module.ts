@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../ormconfig';
 import { AuthModule } from './auth/auth.module';
@@ -8,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { runMigrationsLocked } from './database/run-migrations';
 import { HealthModule } from './health/health.module';
 import { HrModule } from './hr/hr.module';
+import { loggingModule } from './logging/logging.module';
 import type { HostResolver } from './webhooks/security/url-policy';
 import type { WebhooksModuleOptions } from './webhooks/interfaces/webhooks-module-options.interface';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -17,6 +19,8 @@ export interface AppModuleOverrides {
   resolveHost?: HostResolver;
   /** Module options to set beyond what the environment configures (tests, benchmarks). */
   webhooks?: Partial<WebhooksModuleOptions>;
+  /** Where the JSON log lines go instead of stdout (tests read them). */
+  logStream?: DestinationStream;
 }
 
 @Module({})
@@ -33,6 +37,7 @@ export class AppModule {
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
       imports: [
+        loggingModule(config.logLevel, overrides.logStream),
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(databaseUrl),
           dataSourceFactory: async (options) => {
@@ -49,6 +54,10 @@ export class AppModule {
           urlPolicy: { allowHttp: config.allowHttp, allowPrivateUrls: config.allowPrivateUrls },
           resolveHost: overrides.resolveHost,
           leaseSeconds: config.leaseSeconds,
+          circuitBreaker: {
+            failureThreshold: config.circuitFailures,
+            cooldownMs: config.circuitCooldownSeconds * 1000,
+          },
           ...overrides.webhooks,
         }),
         HrModule,

@@ -5,10 +5,15 @@ import {
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import type { LogLevel } from './config/app-config';
+import { DatabaseUnavailableFilter } from './webhooks/common/database-unavailable.filter';
 
 export const JSON_BODY_LIMIT = '256kb';
+/** Deepest nesting of arrays and objects a JSON body may have (validation recurses through it). */
+export const JSON_MAX_DEPTH = 32;
 
 const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
   error: ['fatal', 'error'],
@@ -21,13 +26,21 @@ export function nestLogLevels(level: LogLevel): NestLogLevel[] {
   return NEST_LEVELS[level];
 }
 
-/** Body parsing, validation, error shape and Swagger: shared by main.ts and the tests. */
+/**
+ * Logging, security headers, body parsing, validation, error shape and Swagger: shared by main.ts
+ * and the tests.
+ */
 export function configureApp(app: NestExpressApplication): INestApplication {
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
+  // Security headers (CSP, HSTS, nosniff, frame-ancestors none, ...); Swagger UI works under them.
+  app.use(helmet());
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(rejectNonJsonBodies);
   app.use(bodyParserErrors);
+  app.use(rejectUnsafeBodies);
+  app.useGlobalFilters(new DatabaseUnavailableFilter(app.getHttpAdapter()));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -66,6 +79,48 @@ function rejectNonJsonBodies(req: Request, res: Response, next: NextFunction): v
     return;
   }
   next();
+}
+
+/**
+ * Refuses with 400, before validation, a body nested deeper than JSON_MAX_DEPTH (a few KB of
+ * `[[[[...]]]]` would exhaust the stack of validation and transformation) or holding a string
+ * that is not well-formed Unicode (a lone surrogate such as `"\udfff"` makes validators throw).
+ */
+function rejectUnsafeBodies(req: Request, res: Response, next: NextFunction): void {
+  const body: unknown = req.body;
+  const problem =
+    body !== null && typeof body === 'object' ? unsafeJson(body, JSON_MAX_DEPTH) : null;
+  if (problem) {
+    res.status(400).json({ statusCode: 400, message: [problem], error: 'Bad Request' });
+    return;
+  }
+  next();
+}
+
+/**
+ * What makes a parsed JSON value unsafe to validate: nesting deeper than `maxDepth`, or a key or
+ * string that is not well-formed Unicode; null when neither. Iterative: no recursion.
+ */
+/** With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export function unsafeJson(value: object, maxDepth: number): string | null {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current === 'string') {
+      if (LONE_SURROGATE.test(current))
+        return 'body must be well-formed Unicode (a lone surrogate)';
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > maxDepth) return `body must not be nested more than ${maxDepth} levels deep`;
+    for (const [key, child] of Object.entries(current as Record<string, unknown>)) {
+      if (LONE_SURROGATE.test(key)) return 'body must be well-formed Unicode (a lone surrogate)';
+      stack.push([child, depth + 1]);
+    }
+  }
+  return null;
 }
 
 /** body-parser's errors (malformed JSON, too large) in the API's JSON error shape. */

@@ -34,7 +34,8 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, databaseUrl),
-    { logger: nestLogLevels(config.logLevel), bodyParser: false },
+    // Logs are buffered until configureApp hands them to the JSON logger (nestjs-pino).
+    { bufferLogs: true, bodyParser: false },
   );
   configureApp(app);
   // Nest's shutdown hooks close the app on SIGTERM/SIGINT; the embedded server goes after it.

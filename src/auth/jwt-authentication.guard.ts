@@ -34,7 +34,7 @@ export class JwtAuthenticationGuard implements CanActivate {
       if (principal) request.user = principal;
       else {
         request[AUTHENTICATION_ERROR_PROPERTY] =
-          'Token must carry sub (string), companyId (string) and permissions (string[])';
+          'Token must carry sub (1 to 255 characters), companyId (1 to 128 characters), neither with control characters, and permissions (string[])';
       }
     } catch (error) {
       request[AUTHENTICATION_ERROR_PROPERTY] =
@@ -44,11 +44,23 @@ export class JwtAuthenticationGuard implements CanActivate {
   }
 }
 
+/**
+ * An identifier claim: 1 to `max` characters, none a control character (`companyId` is stored
+ * as varchar(128); a NUL byte cannot be stored at all).
+ */
+function isIdentifier(value: string, max: number): boolean {
+  if (value.length === 0 || value.length > max) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return false;
+  }
+  return true;
+}
+
 function toPrincipal(claims: TokenClaims): WebhooksPrincipal | null {
   const { sub, companyId, permissions } = claims;
-  if (typeof sub !== 'string' || typeof companyId !== 'string' || companyId.length === 0) {
-    return null;
-  }
+  if (typeof sub !== 'string' || typeof companyId !== 'string') return null;
+  if (!isIdentifier(sub, 255) || !isIdentifier(companyId, 128)) return null;
   if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string')) return null;
   return { sub, companyId, permissions };
 }

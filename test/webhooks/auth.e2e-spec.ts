@@ -135,6 +135,21 @@ describe('authentication and the management policy', () => {
       },
     ],
     [
+      'a token whose companyId holds a NUL byte',
+      () =>
+        `Bearer ${new JwtService({ secret: t.config.jwtSecret }).sign({ ...claims(), companyId: 'acme\u0000' })}`,
+    ],
+    [
+      'a token whose companyId is longer than 128 characters',
+      () =>
+        `Bearer ${new JwtService({ secret: t.config.jwtSecret }).sign({ ...claims(), companyId: 'a'.repeat(129) })}`,
+    ],
+    [
+      'a token whose sub holds a control character',
+      () =>
+        `Bearer ${new JwtService({ secret: t.config.jwtSecret }).sign({ ...claims(), sub: 'user\n2' })}`,
+    ],
+    [
       'a token whose permissions is not an array',
       () =>
         `Bearer ${new JwtService({ secret: t.config.jwtSecret }).sign({ ...claims(), permissions: MANAGE })}`,

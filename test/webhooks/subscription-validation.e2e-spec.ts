@@ -290,6 +290,52 @@ describe('subscription validation', () => {
       expect(await subscriptionCount(t)).toBe(before);
     });
 
+    it.each([
+      ['an array 2,000 levels deep', JSON.stringify(nest(2000, (inner) => [inner]))],
+      [
+        'a field nested 40 objects deep',
+        JSON.stringify({ ...VALID, headers: nest(40, (inner) => ({ a: inner })) }),
+      ],
+    ])('refuses %s with 400 naming the depth limit, and stores nothing', async (_label, body) => {
+      const before = await subscriptionCount(t);
+      const res = await request(server)
+        .post('/api/webhooks')
+        .set(auth())
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(400);
+      expect(messageOf(res.body)).toContain('nested more than 32 levels');
+      expect(await subscriptionCount(t)).toBe(before);
+    });
+
+    it.each([
+      ['a value', { ...VALID, description: 'bad \udfff here' }],
+      ['a key', { ...VALID, headers: { 'x-\ud800': 'v' } }],
+    ])(
+      'refuses a lone surrogate in %s with 400 naming Unicode, and stores nothing',
+      async (_label, body) => {
+        const before = await subscriptionCount(t);
+        const res = await request(server)
+          .post('/api/webhooks')
+          .set(auth())
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body))
+          .expect(400);
+        expect(messageOf(res.body)).toContain('well-formed Unicode');
+        expect(await subscriptionCount(t)).toBe(before);
+      },
+    );
+
+    it('accepts a body 32 levels deep (the limit) as far as depth goes', async () => {
+      const res = await request(server)
+        .post('/api/webhooks')
+        .set(auth())
+        .send({ ...VALID, headers: nest(30, (inner) => ({ a: inner })) });
+      // Refused by validation (headers must map names to strings), not by the depth check.
+      expect(res.status).toBe(400);
+      expect(messageOf(res.body)).not.toContain('nested more than');
+    });
+
     it('names every bad field when several are wrong', async () => {
       const res = await request(server)
         .post('/api/webhooks')
@@ -456,3 +502,10 @@ describe('subscription URL policy when http and private URLs are allowed', () =>
     expect(await subscriptionCount(t)).toBe(before);
   });
 });
+
+/** `depth` levels of `wrap` around an empty object. */
+function nest(depth: number, wrap: (inner: unknown) => unknown): unknown {
+  let value: unknown = {};
+  for (let i = 1; i < depth; i++) value = wrap(value);
+  return value;
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import type { LogLevel } from '../config/app-config';
+import { REDACTED, redactSecrets, SECRET_KEYS } from './redact';
+
+/** A caller's `X-Request-Id` is kept when it is a plain token; otherwise a new UUID. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** The request id of `req`: the caller's `X-Request-Id` when usable, else a new one; echoed in the answer. */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
+}
+
+/**
+ * JSON logs with pino (nestjs-pino): every line logged while a request is handled carries its
+ * `requestId` (also answered as `X-Request-Id`); one line per finished request (method, path,
+ * status, time; never headers or bodies); signing secrets, tokens and credentials redacted from
+ * every line, in objects (by key) and in messages (by pattern).
+ */
+export function loggingModule(level: LogLevel, stream?: DestinationStream): DynamicModule {
+  const options: Options = {
+    level,
+    genReqId: requestId,
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    serializers: {
+      req: (req: { method?: string; url?: string }) => ({
+        method: req.method,
+        url: redactSecrets(String(req.url ?? '')),
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: {
+      ignore: (req) => req.url === '/health' || req.url === '/metrics',
+    },
+    redact: {
+      paths: SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
+      censor: REDACTED,
+    },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg)) as Parameters<
+            typeof method
+          >,
+        );
+      },
+    },
+  };
+  return LoggerModule.forRoot({ pinoHttp: stream ? [options, stream] : options });
+}
