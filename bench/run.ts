@@ -23,6 +23,7 @@ import { EmbeddedDatabase } from '../src/database/embedded-database';
 import { WebhookPublisher } from '../src/webhooks/events/webhook-publisher.service';
 import { standardWebhooksSignature } from '../src/webhooks/signing/signature-headers';
 import { SubscriptionsService } from '../src/webhooks/subscriptions/subscriptions.service';
+import { apiLoad } from './api-load';
 
 const COMPANY = 'bench';
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -352,6 +353,10 @@ async function main(): Promise<void> {
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const receiver = await Receiver.start();
   try {
+    if (process.env.BENCH_ONLY === 'api') {
+      process.stdout.write(`${JSON.stringify(await apiLoad(databaseUrl))}\n`);
+      return;
+    }
     let app = await startApp(databaseUrl, 'undici');
     if (process.env.BENCH_ONLY === 'backlog') {
       const only = await backlog(app, receiver);
@@ -375,6 +380,8 @@ async function main(): Promise<void> {
     const axiosEvents = Math.min(THROUGHPUT_EVENTS, 10_000);
     const { perSec: axiosClientPerSec } = await throughput(app, receiver, axiosEvents);
     await app.close();
+    // The management API under 200 connections, in the built service as its own process.
+    const api = await apiLoad(databaseUrl);
     const result = {
       machine: `${cpus().length} cores`,
       database: embedded ? 'embedded' : 'DATABASE_URL',
@@ -393,6 +400,7 @@ async function main(): Promise<void> {
       backlogDrainMs: round(drained.ms),
       backlogPerSec: round(drained.perSec),
       backlogPeakRssMb: round(drained.peakRssMb),
+      ...api,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -1,0 +1,353 @@
+/**
+ * The management API under load, for `npm run bench` (`BENCH_ONLY=api` runs only this part): the
+ * built service (`../src/main.js` next to this file, started as `node` with the bench's database
+ * and the rate limit off, so what is measured is the API itself, not the throttler) in its own
+ * process, and 200 autocannon connections from this one for BENCH_API_SECONDS (default 30) on
+ * 127.0.0.1, each sending its next request as soon as the last is answered. The mix is mostly
+ * subscription list and detail reads, with delivery logs, a delivery, the catalog and event
+ * publishing, over several companies' bearer tokens. Reports requests/s, p50/p99 latency
+ * (autocannon's histogram, whole milliseconds), 5xx, connection errors/timeouts (10 s), the
+ * service's CPU time per request and its peak RSS.
+ *
+ * With 200 requests always in flight the latency is mostly queueing (mean = 200 / requests/s),
+ * and the connections a saturated service accepts last wait seconds for their first answer: p99
+ * here is not the latency of one request on an idle service.
+ */
+import autocannon from 'autocannon';
+import { JwtService } from '@nestjs/jwt';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { freePort } from '../src/database/free-port';
+
+const CONNECTIONS = 200;
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 30);
+const COMPANIES = ['api-bench-a', 'api-bench-b', 'api-bench-c', 'api-bench-d'];
+/** Subscriptions per company: more than one page of the list (limit 20). */
+const SUBSCRIPTIONS = 25;
+/** Logged deliveries per company, for the logs and delivery routes. */
+const LOGGED = 20;
+const PERMISSIONS = ['system.webhooks.manage', 'system.events.publish'];
+const MAIN = path.join(__dirname, '..', 'src', 'main.js');
+
+export interface ApiLoadResult {
+  apiConnections: number;
+  apiSeconds: number;
+  apiRequests: number;
+  apiReqPerSec: number;
+  apiP50Ms: number;
+  apiP99Ms: number;
+  api5xx: number;
+  /** Answers that were neither 2xx nor 5xx (none expected: the mix is valid). */
+  apiOther: number;
+  /** Connection errors and timeouts (10 s). */
+  apiErrors: number;
+  /** CPU time of the service process (user + system) per answered request. */
+  apiCpuMsPerReq: number;
+  /** The service's peak RSS during the load. */
+  apiRssMb: number;
+}
+
+interface Tenant {
+  token: string;
+  subscriptionIds: string[];
+  loggedSubscriptionId: string;
+  deliveryId: string;
+}
+
+interface LoadContext {
+  tenant?: Tenant;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** User + system CPU time of `pid` in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+function rssMb(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const eventBody = JSON.stringify({
+  type: 'contract.signed',
+  data: {
+    contractId: '6f1c1c7e-2b9d-4f43-9a43-0f8f1b1f3a01',
+    employeeId: '2a0c5d1e-7b7e-4d8e-9f3b-1d2c3e4f5a6b',
+    contractType: 'CDI',
+    startDate: '2026-12-01',
+  },
+});
+
+/** The service as a child process: started, waited for, stopped by its PID. */
+class ServiceProcess {
+  private readonly output: string[] = [];
+  private exited = false;
+  private readonly exit: Promise<void>;
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+
+  constructor(
+    databaseUrl: string,
+    readonly port: number,
+    jwtSecret: string,
+  ) {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the app first`);
+    this.child = spawn(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'test',
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        AUTH_JWT_SECRET: jwtSecret,
+        LOG_LEVEL: 'error',
+        WEBHOOKS_ALLOW_HTTP: 'true',
+        WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
+        API_RATE_LIMIT: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer): void => {
+      this.output.push(chunk.toString('utf8'));
+      if (this.output.length > 200) this.output.splice(0, this.output.length - 200);
+    };
+    this.child.stdout.on('data', keep);
+    this.child.stderr.on('data', keep);
+    // If the bench exits first (its watchdog, an error), the service goes with it.
+    const orphaned = (): void => void (this.exited || this.child.kill('SIGKILL'));
+    process.once('exit', orphaned);
+    this.exit = new Promise((resolve) =>
+      this.child.once('exit', () => {
+        this.exited = true;
+        process.off('exit', orphaned);
+        resolve();
+      }),
+    );
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error('the service did not start');
+    return this.child.pid;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async waitUntilHealthy(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`the service exited:\n${this.output.join('')}`);
+      const status = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(2_000) })
+        .then((res) => res.status)
+        .catch(() => 0);
+      if (status === 200) return;
+      await sleep(100);
+    }
+    throw new Error(`the service was not healthy within ${timeoutMs} ms:\n${this.output.join('')}`);
+  }
+
+  /** SIGTERM, then SIGKILL after 15 s; by PID only. */
+  async stop(): Promise<void> {
+    if (this.exited || this.child.pid === undefined) return;
+    this.child.kill('SIGTERM');
+    const stopped = await Promise.race([
+      this.exit.then(() => true),
+      sleep(15_000).then(() => false),
+    ]);
+    if (!stopped) {
+      this.child.kill('SIGKILL');
+      await this.exit;
+    }
+  }
+}
+
+async function call<T>(
+  baseUrl: string,
+  token: string,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${baseUrl}${route}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/**
+ * Per company: SUBSCRIPTIONS subscriptions to `candidate.*` (never published here) and one that
+ * receives LOGGED contract.signed deliveries from a local receiver, then is switched to
+ * `candidate.*` too, so that the events published under load create no deliveries.
+ */
+async function seed(baseUrl: string, jwtSecret: string, receiverUrl: string): Promise<Tenant[]> {
+  const jwt = new JwtService({ secret: jwtSecret });
+  return Promise.all(
+    COMPANIES.map(async (companyId) => {
+      const token = jwt.sign(
+        { sub: 'bench', companyId, permissions: PERMISSIONS },
+        { algorithm: 'HS256', expiresIn: 3600 },
+      );
+      const subscriptionIds: string[] = [];
+      for (let i = 0; i < SUBSCRIPTIONS; i++) {
+        const created = await call<{ id: string }>(baseUrl, token, 'POST', '/api/webhooks', {
+          url: `${receiverUrl}/${companyId}/${i}`,
+          events: ['candidate.*'],
+          description: `bench subscription ${i}`,
+        });
+        subscriptionIds.push(created.id);
+      }
+      const logged = await call<{ id: string }>(baseUrl, token, 'POST', '/api/webhooks', {
+        url: `${receiverUrl}/${companyId}/logged`,
+        events: ['contract.signed'],
+      });
+      for (let i = 0; i < LOGGED; i++) {
+        await call(baseUrl, token, 'POST', '/api/events', JSON.parse(eventBody));
+      }
+      const logs = `/api/webhooks/${logged.id}/logs?limit=100`;
+      const deadline = Date.now() + 60_000;
+      let items: { deliveryId: string }[] = [];
+      while (items.length < LOGGED && Date.now() < deadline) {
+        await sleep(200);
+        items = (await call<{ items: { deliveryId: string }[] }>(baseUrl, token, 'GET', logs))
+          .items;
+      }
+      if (items.length < LOGGED) throw new Error(`${companyId}: ${items.length} attempts logged`);
+      await call(baseUrl, token, 'PATCH', `/api/webhooks/${logged.id}`, {
+        events: ['candidate.*'],
+      });
+      return {
+        token,
+        subscriptionIds,
+        loggedSubscriptionId: logged.id,
+        deliveryId: items[0].deliveryId,
+      };
+    }),
+  );
+}
+
+/** The request mix of one connection's pass: 6 of 10 are subscription list/detail reads. */
+function requestMix(tenants: Tenant[], counts: Map<number, number>): autocannon.Request[] {
+  let nextTenant = 0;
+  const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
+  const step = (
+    method: 'GET' | 'POST',
+    pathOf: (tenant: Tenant) => string,
+    first = false,
+  ): autocannon.Request => ({
+    method,
+    setupRequest: (request, context) => {
+      const ctx = context as LoadContext;
+      if (first || !ctx.tenant) ctx.tenant = tenants[nextTenant++ % tenants.length];
+      return {
+        ...request,
+        path: pathOf(ctx.tenant),
+        headers: {
+          ...request.headers,
+          authorization: `Bearer ${ctx.tenant.token}`,
+          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(method === 'POST' ? { body: eventBody } : {}),
+      };
+    },
+    onResponse: (status) => counts.set(status, (counts.get(status) ?? 0) + 1),
+  });
+  return [
+    step('GET', () => '/api/webhooks?limit=20', true),
+    step('GET', (t) => `/api/webhooks/${pick(t.subscriptionIds)}`),
+    step('GET', (t) => `/api/webhooks/${pick(t.subscriptionIds)}`),
+    step('GET', (t) => `/api/webhooks/${t.loggedSubscriptionId}/logs?limit=20`),
+    step('GET', () => '/api/webhooks?limit=100'),
+    step('GET', (t) => `/api/webhooks/${pick(t.subscriptionIds)}`),
+    step('GET', (t) => `/api/deliveries/${t.deliveryId}`),
+    step('GET', () => '/api/event-types'),
+    step('GET', (t) => `/api/webhooks/${pick(t.subscriptionIds)}`),
+    step('POST', () => '/api/events'),
+  ];
+}
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error: unknown, result: autocannon.Result) =>
+      error
+        ? reject(error instanceof Error ? error : new Error(`autocannon: ${JSON.stringify(error)}`))
+        : resolve(result),
+    );
+  });
+}
+
+/** Starts the service on `databaseUrl`, seeds it, loads it, stops it. */
+export async function apiLoad(databaseUrl: string): Promise<ApiLoadResult> {
+  if (!(SECONDS > 0 && SECONDS <= 600)) throw new Error('BENCH_API_SECONDS must be 1 to 600');
+  const jwtSecret = randomBytes(24).toString('hex');
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200).end('ok'));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const service = new ServiceProcess(databaseUrl, await freePort(), jwtSecret);
+  try {
+    await service.waitUntilHealthy();
+    const tenants = await seed(service.baseUrl, jwtSecret, receiverUrl);
+    await sleep(1_100); // the dispatcher's subscription cache lives one second
+    const counts = new Map<number, number>();
+    let peakRss = rssMb(service.pid);
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(service.pid))), 500);
+    const cpuBefore = cpuMs(service.pid);
+    const result = await run({
+      url: service.baseUrl,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      pipelining: 1,
+      timeout: 10,
+      requests: requestMix(tenants, counts),
+    }).finally(() => clearInterval(sampler));
+    const cpu = cpuMs(service.pid) - cpuBefore;
+    let other = 0;
+    for (const [status, n] of counts) {
+      if (status < 200 || (status >= 300 && status < 500)) other += n;
+    }
+    return {
+      apiConnections: CONNECTIONS,
+      apiSeconds: SECONDS,
+      apiRequests: result.requests.total,
+      apiReqPerSec: Math.round(result.requests.average),
+      apiP50Ms: result.latency.p50,
+      apiP99Ms: result.latency.p99,
+      api5xx: result['5xx'],
+      apiOther: other,
+      apiErrors: result.errors,
+      apiCpuMsPerReq: Number((cpu / Math.max(1, result.requests.total)).toFixed(2)),
+      apiRssMb: Math.round(peakRss),
+    };
+  } finally {
+    await service.stop();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  }
+}
