@@ -84,9 +84,18 @@ function rejectNonJsonBodies(req: Request, res: Response, next: NextFunction): v
 /**
  * Refuses with 400, before validation, a body nested deeper than JSON_MAX_DEPTH (a few KB of
  * `[[[[...]]]]` would exhaust the stack of validation and transformation) or holding a string
- * that is not well-formed Unicode (a lone surrogate such as `"\udfff"` makes validators throw).
+ * that is not well-formed Unicode (a lone surrogate such as `"\udfff"` makes validators throw) or
+ * holds a NUL character (PostgreSQL cannot store one).
  */
 function rejectUnsafeBodies(req: Request, res: Response, next: NextFunction): void {
+  if (req.url.includes('%00') || req.url.includes('\u0000')) {
+    res.status(400).json({
+      statusCode: 400,
+      message: ['URL must not contain NUL characters (%00)'],
+      error: 'Bad Request',
+    });
+    return;
+  }
   const body: unknown = req.body;
   const problem =
     body !== null && typeof body === 'object' ? unsafeJson(body, JSON_MAX_DEPTH) : null;
@@ -104,19 +113,27 @@ function rejectUnsafeBodies(req: Request, res: Response, next: NextFunction): vo
 /** With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** PostgreSQL text and jsonb cannot hold NUL, and validators throw on lone surrogates. */
+function unsafeString(text: string): string | null {
+  if (text.includes('\u0000')) return 'body must not contain NUL characters (\\u0000)';
+  if (LONE_SURROGATE.test(text)) return 'body must be well-formed Unicode (a lone surrogate)';
+  return null;
+}
+
 export function unsafeJson(value: object, maxDepth: number): string | null {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop()!;
     if (typeof current === 'string') {
-      if (LONE_SURROGATE.test(current))
-        return 'body must be well-formed Unicode (a lone surrogate)';
+      const problem = unsafeString(current);
+      if (problem) return problem;
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
     if (depth > maxDepth) return `body must not be nested more than ${maxDepth} levels deep`;
     for (const [key, child] of Object.entries(current as Record<string, unknown>)) {
-      if (LONE_SURROGATE.test(key)) return 'body must be well-formed Unicode (a lone surrogate)';
+      const problem = unsafeString(key);
+      if (problem) return problem;
       stack.push([child, depth + 1]);
     }
   }

@@ -326,6 +326,29 @@ describe('subscription validation', () => {
       },
     );
 
+    it.each([
+      ['a value', { ...VALID, description: 'nul \u0000 here' }],
+      ['a key', { ...VALID, headers: { 'x-\u0000': 'v' } }],
+    ])(
+      'refuses a NUL character in %s with 400 naming it, and stores nothing',
+      async (_label, body) => {
+        const before = await subscriptionCount(t);
+        const res = await request(server)
+          .post('/api/webhooks')
+          .set(auth())
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body))
+          .expect(400);
+        expect(messageOf(res.body)).toContain('NUL characters');
+        expect(await subscriptionCount(t)).toBe(before);
+      },
+    );
+
+    it('refuses a NUL character in the query string with 400 naming it', async () => {
+      const res = await request(server).get('/api/webhooks?cursor=a%00b').set(auth()).expect(400);
+      expect(messageOf(res.body)).toContain('NUL characters');
+    });
+
     it('accepts a body 32 levels deep (the limit) as far as depth goes', async () => {
       const res = await request(server)
         .post('/api/webhooks')
