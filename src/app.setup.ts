@@ -30,9 +30,14 @@ export function nestLogLevels(level: LogLevel): NestLogLevel[] {
  * Logging, security headers, body parsing, validation, error shape and Swagger: shared by main.ts
  * and the tests.
  */
-export function configureApp(app: NestExpressApplication): INestApplication {
+export function configureApp(
+  app: NestExpressApplication,
+  options: { shutdownHooks?: boolean } = {},
+): INestApplication {
   app.useLogger(app.get(PinoLogger));
-  app.enableShutdownHooks();
+  // Off when the caller handles SIGTERM itself (main.ts with the embedded server): two handlers
+  // would close the app twice, concurrently, and Nest's exits with 1 when the second one fails.
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   // Security headers (CSP, HSTS, nosniff, frame-ancestors none, ...); Swagger UI works under them.
   app.use(helmet());
   app.set('trust proxy', 'loopback');

@@ -37,8 +37,9 @@ async function bootstrap(): Promise<void> {
     // Logs are buffered until configureApp hands them to the JSON logger (nestjs-pino).
     { bufferLogs: true, bodyParser: false },
   );
-  configureApp(app);
-  // Nest's shutdown hooks close the app on SIGTERM/SIGINT; the embedded server goes after it.
+  configureApp(app, { shutdownHooks: embedded === null });
+  // Nest's shutdown hooks close the app on SIGTERM/SIGINT. With the embedded server, this one
+  // handler does it instead (one close, then the server, then exit 0).
   if (embedded) {
     const server = embedded;
     const stop = (): void =>
