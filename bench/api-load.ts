@@ -50,6 +50,10 @@ export interface ApiLoadResult {
   apiCpuMsPerReq: number;
   /** The service's peak RSS during the load. */
   apiRssMb: number;
+  /** The same mix from 10 connections for 10 s: the API's own latency when not saturated. */
+  apiAt10ConnReqPerSec: number;
+  apiAt10ConnP50Ms: number;
+  apiAt10ConnP99Ms: number;
 }
 
 interface Tenant {
@@ -329,6 +333,16 @@ export async function apiLoad(databaseUrl: string): Promise<ApiLoadResult> {
       requests: requestMix(tenants, counts),
     }).finally(() => clearInterval(sampler));
     const cpu = cpuMs(service.pid) - cpuBefore;
+    // With 200 connections always waiting, latency is 200 / throughput (Little's law): also
+    // measure a load the service is not saturated by.
+    const light = await run({
+      url: service.baseUrl,
+      connections: 10,
+      duration: Math.min(SECONDS, 10),
+      pipelining: 1,
+      timeout: 10,
+      requests: requestMix(tenants, new Map<number, number>()),
+    });
     let other = 0;
     for (const [status, n] of counts) {
       if (status < 200 || (status >= 300 && status < 500)) other += n;
@@ -345,6 +359,9 @@ export async function apiLoad(databaseUrl: string): Promise<ApiLoadResult> {
       apiErrors: result.errors,
       apiCpuMsPerReq: Number((cpu / Math.max(1, result.requests.total)).toFixed(2)),
       apiRssMb: Math.round(peakRss),
+      apiAt10ConnReqPerSec: Math.round(light.requests.average),
+      apiAt10ConnP50Ms: light.latency.p50,
+      apiAt10ConnP99Ms: light.latency.p99,
     };
   } finally {
     await service.stop();
