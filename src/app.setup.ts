@@ -7,9 +7,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
+import { requestId } from './logging/logging.module';
 import type { NextFunction, Request, Response } from 'express';
 import type { LogLevel } from './config/app-config';
-import { DatabaseUnavailableFilter } from './webhooks/common/database-unavailable.filter';
+import { DatabaseUnavailableInterceptor } from './webhooks/common/database-unavailable';
 
 export const JSON_BODY_LIMIT = '256kb';
 /** Deepest nesting of arrays and objects a JSON body may have (validation recurses through it). */
@@ -35,6 +36,11 @@ export function configureApp(
   options: { shutdownHooks?: boolean } = {},
 ): INestApplication {
   app.useLogger(app.get(PinoLogger));
+  // The request id first, so that refusals by the body guards below carry one as well.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    requestId(req, res);
+    next();
+  });
   // Off when the caller handles SIGTERM itself (main.ts with the embedded server): two handlers
   // would close the app twice, concurrently, and Nest's exits with 1 when the second one fails.
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
@@ -45,7 +51,7 @@ export function configureApp(
   app.use(rejectNonJsonBodies);
   app.use(bodyParserErrors);
   app.use(rejectUnsafeBodies);
-  app.useGlobalFilters(new DatabaseUnavailableFilter(app.getHttpAdapter()));
+  app.useGlobalInterceptors(new DatabaseUnavailableInterceptor());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

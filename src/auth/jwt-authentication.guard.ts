@@ -54,7 +54,8 @@ function isIdentifier(value: string, max: number): boolean {
     const code = value.charCodeAt(i);
     if (code < 0x20 || code === 0x7f) return false;
   }
-  return true;
+  // A lone surrogate would be stored as U+FFFD: two different ids, one tenant.
+  return !/\p{Cs}/u.test(value);
 }
 
 function toPrincipal(claims: TokenClaims): WebhooksPrincipal | null {

@@ -162,7 +162,7 @@ describe('loadConfig', () => {
     ['WEBHOOKS_CIRCUIT_FAILURES', '-1'],
     ['WEBHOOKS_CIRCUIT_FAILURES', 'five'],
     ['WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS', '0'],
-    ['WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS', '86400'],
+    ['WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS', '601'],
     ['DATABASE_URL', 'mysql://x'],
     ['DATABASE_URL', 'not a url'],
     ['AUTH_JWT_SECRET', 'short'],

@@ -94,7 +94,7 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  @Max(3600)
+  @Max(600)
   WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS = 30;
 }
 

@@ -12,12 +12,34 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
-/** The request id of `req`: the caller's `X-Request-Id` when usable, else a new one; echoed in the answer. */
+/**
+ * The request id of `req`: the caller's `X-Request-Id` when usable, else a new one; echoed in the
+ * answer. Set once (configureApp assigns it before any other middleware, so early refusals carry it too).
+ */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const assigned = (req as IncomingMessage & { id?: unknown }).id;
+  if (typeof assigned === 'string') return assigned;
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader(REQUEST_ID_HEADER, id);
+  (req as IncomingMessage & { id?: string }).id = id;
   return id;
+}
+
+/**
+ * Errors in logs: type, code, message and stack with secrets masked, nothing else. pino's default
+ * copies every field, and a TypeORM QueryFailedError carries the statement's `parameters`
+ * (subscription headers, event data).
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: redactSecrets(String(error)) };
+  const { code } = error as { code?: unknown };
+  return {
+    type: error.constructor.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: redactSecrets(error.message),
+    stack: error.stack ? redactSecrets(error.stack) : undefined,
+  };
 }
 
 /**
@@ -39,6 +61,7 @@ export function loggingModule(level: LogLevel, stream?: DestinationStream): Dyna
         url: redactSecrets(String(req.url ?? '')),
       }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: serializeError,
     },
     autoLogging: {
       ignore: (req) => req.url === '/health' || req.url === '/metrics',

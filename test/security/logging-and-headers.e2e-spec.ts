@@ -132,6 +132,16 @@ describe('request ids, redacted logs and security headers', () => {
     expect(text).toContain('[redacted]');
   });
 
+  it('gives a request id to a body refused before routing (malformed JSON) too', async () => {
+    const answer = await request(server)
+      .post('/api/webhooks')
+      .set('X-Request-Id', 'req-early-0001')
+      .set('Content-Type', 'application/json')
+      .send('{"url":')
+      .expect(400);
+    expect(answer.headers['x-request-id']).toBe('req-early-0001');
+  });
+
   it.each(['/api/webhooks', '/docs', '/health'])(
     'answers %s with security headers',
     async (path) => {

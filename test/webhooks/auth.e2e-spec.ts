@@ -145,6 +145,11 @@ describe('authentication and the management policy', () => {
         `Bearer ${new JwtService({ secret: t.config.jwtSecret }).sign({ ...claims(), companyId: 'a'.repeat(129) })}`,
     ],
     [
+      'a token whose companyId holds a lone surrogate',
+      () =>
+        `Bearer ${new JwtService({ secret: t.config.jwtSecret }).sign({ ...claims(), companyId: 'acme\ud800' })}`,
+    ],
+    [
       'a token whose sub holds a control character',
       () =>
         `Bearer ${new JwtService({ secret: t.config.jwtSecret }).sign({ ...claims(), sub: 'user\n2' })}`,

@@ -1,4 +1,12 @@
-import { Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -9,7 +17,7 @@ import {
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
-import { DatabaseUnavailableFilter } from '../common/database-unavailable.filter';
+import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryDto } from './dto/attempt.dto';
@@ -17,7 +25,8 @@ import { DeliveryDto } from './dto/attempt.dto';
 @ApiTags('deliveries')
 @Controller('api/deliveries')
 @RequirePermissions(WEBHOOKS_MANAGE_PERMISSION)
-@UseFilters(DatabaseUnavailableFilter, WebhooksExceptionFilter)
+@UseFilters(WebhooksExceptionFilter)
+@UseInterceptors(DatabaseUnavailableInterceptor)
 @ApiNotFoundResponse({ description: 'No such delivery in your company' })
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}

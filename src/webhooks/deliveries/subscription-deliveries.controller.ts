@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -9,7 +19,7 @@ import {
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
-import { DatabaseUnavailableFilter } from '../common/database-unavailable.filter';
+import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { DeliveriesService } from './deliveries.service';
 import { AttemptPageDto, RequeuedDto, TestDeliveryResultDto } from './dto/attempt.dto';
@@ -19,7 +29,8 @@ import { RecoverDto } from './dto/recover.dto';
 @ApiTags('webhooks')
 @Controller('api/webhooks/:id')
 @RequirePermissions(WEBHOOKS_MANAGE_PERMISSION)
-@UseFilters(DatabaseUnavailableFilter, WebhooksExceptionFilter)
+@UseFilters(WebhooksExceptionFilter)
+@UseInterceptors(DatabaseUnavailableInterceptor)
 @ApiNotFoundResponse({ description: 'No such subscription in your company' })
 export class SubscriptionDeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}

@@ -100,3 +100,23 @@ describe('isEndpointFailure', () => {
     expect(isEndpointFailure(status)).toBe(failure);
   });
 });
+
+describe('CircuitBreakers while probing', () => {
+  it('ignores failures of requests started before the pause ended: only the probe decides', () => {
+    let now = 0;
+    const breakers = new CircuitBreakers(
+      { failureThreshold: 1, cooldownMs: 1000, maxCooldownMs: 8000 },
+      () => now,
+    );
+    expect(breakers.record('sub', true, 0)).toBe('opened');
+    now = 1000;
+    expect(breakers.state('sub')).toEqual({ allowance: 1, pausedUntil: null });
+    // A request from before the pause (started at 500) times out now: no effect.
+    now = 1200;
+    expect(breakers.record('sub', true, 500)).toBeNull();
+    expect(breakers.allowance('sub')).toBe(1);
+    // The probe (started at 1100) fails: paused again, twice as long.
+    expect(breakers.record('sub', true, 1100)).toBe('reopened');
+    expect(breakers.state('sub')).toEqual({ allowance: 0, pausedUntil: 3200 });
+  });
+});

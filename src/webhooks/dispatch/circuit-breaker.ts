@@ -17,7 +17,7 @@ export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = {
 type Circuit =
   | { state: 'closed'; failures: number }
   | { state: 'open'; until: number; cooldownMs: number }
-  | { state: 'half-open'; cooldownMs: number };
+  | { state: 'half-open'; cooldownMs: number; since: number };
 
 /** What `record` changed, for logs and metrics. */
 export type CircuitTransition = 'opened' | 'reopened' | 'closed' | null;
@@ -41,16 +41,22 @@ export class CircuitBreakers {
   }
 
   /**
-   * How many requests `key` may have in flight now: `Infinity` when closed, 1 for the probe once
-   * the pause is over, 0 while paused.
+   * How many requests `key` may have in flight now (`Infinity` when closed, 1 for the probe once
+   * the pause is over, 0 while paused) and, while paused, until when: read at one instant.
    */
-  allowance(key: string): number {
+  state(key: string): { allowance: number; pausedUntil: number | null } {
     const circuit = this.circuits.get(key);
-    if (!circuit || circuit.state === 'closed') return Infinity;
-    if (circuit.state === 'half-open') return 1;
-    if (this.now() < circuit.until) return 0;
-    this.circuits.set(key, { state: 'half-open', cooldownMs: circuit.cooldownMs });
-    return 1;
+    if (!circuit || circuit.state === 'closed') return { allowance: Infinity, pausedUntil: null };
+    if (circuit.state === 'half-open') return { allowance: 1, pausedUntil: null };
+    const now = this.now();
+    if (now < circuit.until) return { allowance: 0, pausedUntil: circuit.until };
+    this.circuits.set(key, { state: 'half-open', cooldownMs: circuit.cooldownMs, since: now });
+    return { allowance: 1, pausedUntil: null };
+  }
+
+  /** `state(key).allowance`. */
+  allowance(key: string): number {
+    return this.state(key).allowance;
   }
 
   /** When the pause of `key` ends (epoch ms), or null when it is not paused. */
@@ -67,8 +73,12 @@ export class CircuitBreakers {
       .map(([key]) => key);
   }
 
-  /** Records the outcome of an attempt to `key`. */
-  record(key: string, failed: boolean): CircuitTransition {
+  /**
+   * Records the outcome of an attempt to `key` that started at `startedAt` (epoch ms). While
+   * probing, only the probe decides: a failure of a request started before the pause ended
+   * (still in flight from before) is ignored.
+   */
+  record(key: string, failed: boolean, startedAt: number = this.now()): CircuitTransition {
     if (!this.enabled) return null;
     const circuit = this.circuits.get(key) ?? { state: 'closed', failures: 0 };
     if (!failed) {
@@ -85,6 +95,7 @@ export class CircuitBreakers {
       return 'opened';
     }
     if (circuit.state === 'half-open') {
+      if (startedAt < circuit.since) return null;
       this.open(key, Math.min(this.options.maxCooldownMs, circuit.cooldownMs * 2));
       return 'reopened';
     }

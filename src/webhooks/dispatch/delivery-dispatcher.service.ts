@@ -188,6 +188,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     if (!claimed) throw new Error(`Delivery ${deliveryId} is not held by this instance`);
     const target = await this.targetFor(claimed);
     const record = await this.attempt(claimed, target, options.retry);
+    // A manual retry or test that gets an answer tells the breaker the endpoint is back.
+    if (claimed.subscriptionId && !isEndpointFailure(record.statusCode)) {
+      this.recordCircuit(claimed.subscriptionId, target, record);
+    }
     this.buffer.push(record);
     await this.flushAll();
     return record;
@@ -345,8 +349,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
    * short, and, while the endpoint is paused (circuit open), the whole queue until the pause ends.
    */
   private async pump(lane: SubscriptionLane): Promise<void> {
-    const allowance = this.breakers.allowance(lane.id);
-    const pausedUntil = allowance === 0 ? this.breakers.pausedUntil(lane.id) : null;
+    const { allowance, pausedUntil } = this.breakers.state(lane.id);
     if (pausedUntil !== null && lane.queue.length > 0) {
       const postponed = lane.queue.splice(0).map((queued) => queued.delivery.id);
       this.held -= postponed.length;
@@ -412,7 +415,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     record: AttemptRecord,
   ): void {
     const failed = record.status === 'failed' && isEndpointFailure(record.statusCode);
-    const transition = this.breakers.record(subscriptionId, failed);
+    const transition = this.breakers.record(
+      subscriptionId,
+      failed,
+      record.at.getTime() - record.durationMs,
+    );
     if (!transition) return;
     deliveryMetrics.circuitTransitions.inc({ transition });
     if (transition === 'closed') {

@@ -45,6 +45,17 @@ describe('DispatchSignal', () => {
     ).toBe(700);
   });
 
+  it('backoff: new work right away ends it only after a 250 ms floor', async () => {
+    const signal = new DispatchSignal();
+    setTimeout(() => signal.wake('work'), 10);
+    expect(
+      await settleTime(
+        signal.backoff(10_000, () => false),
+        11_000,
+      ),
+    ).toBe(250);
+  });
+
   it('backoff: ends on shutdown', async () => {
     const signal = new DispatchSignal();
     let stopped = false;

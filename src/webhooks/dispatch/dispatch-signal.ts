@@ -64,10 +64,14 @@ export class DispatchSignal {
    * cannot cut short, but that a publish committed meanwhile (the database is back) ends at once.
    */
   async backoff(ms: number, stopped: () => boolean): Promise<void> {
-    const until = Date.now() + ms;
+    const started = Date.now();
+    const until = started + ms;
+    // New work counts only after a short floor: a failure that is not an outage (a pool
+    // exhausted under API load) must not be retried at the rate of publishes.
+    const floor = started + Math.min(ms, 250);
     const work = this.work;
-    while (!stopped() && this.work === work && Date.now() < until) {
-      await this.wait(until - Date.now());
+    while (!stopped() && Date.now() < until && (this.work === work || Date.now() < floor)) {
+      await this.wait((this.work === work ? until : floor) - Date.now());
     }
   }
 

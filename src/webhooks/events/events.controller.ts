@@ -1,4 +1,12 @@
-import { Body, Controller, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Post,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -10,7 +18,7 @@ import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { EVENTS_PUBLISH_PERMISSION } from '../webhooks.constants';
 import { WebhooksError } from '../webhooks.errors';
-import { DatabaseUnavailableFilter } from '../common/database-unavailable.filter';
+import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { PublishedEventDto, PublishEventDto } from './dto/publish-event.dto';
 import { WebhookPublisher } from './webhook-publisher.service';
@@ -20,7 +28,8 @@ const MAX_IDEMPOTENCY_KEY = 255;
 @ApiTags('events')
 @Controller('api/events')
 @RequirePermissions(EVENTS_PUBLISH_PERMISSION)
-@UseFilters(DatabaseUnavailableFilter, WebhooksExceptionFilter)
+@UseFilters(WebhooksExceptionFilter)
+@UseInterceptors(DatabaseUnavailableInterceptor)
 export class EventsController {
   constructor(private readonly publisher: WebhookPublisher) {}
 

@@ -9,6 +9,7 @@ import {
   Post,
   Query,
   UseFilters,
+  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -24,7 +25,7 @@ import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { PageQueryDto } from '../common/page-query.dto';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
-import { DatabaseUnavailableFilter } from '../common/database-unavailable.filter';
+import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';
 import {
@@ -39,7 +40,8 @@ import { SubscriptionsService } from './subscriptions.service';
 @ApiTags('webhooks')
 @Controller('api/webhooks')
 @RequirePermissions(WEBHOOKS_MANAGE_PERMISSION)
-@UseFilters(DatabaseUnavailableFilter, WebhooksExceptionFilter)
+@UseFilters(WebhooksExceptionFilter)
+@UseInterceptors(DatabaseUnavailableInterceptor)
 @ApiTooManyRequestsResponse({ description: 'Rate limit reached; see Retry-After' })
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}

@@ -1,5 +1,6 @@
+import { ServiceUnavailableException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from './database-unavailable.filter';
+import { isDatabaseUnavailable } from './database-unavailable';
 
 function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -17,6 +18,10 @@ describe('isDatabaseUnavailable', () => {
     ],
     ['server starting up (57P03)', withCode('the database system is starting up', '57P03')],
     ['too many connections (53300)', withCode('sorry, too many clients already', '53300')],
+    [
+      'a read-only standby after a failover (25006)',
+      withCode('cannot execute INSERT in a read-only transaction', '25006'),
+    ],
     ['connection exception class 08', withCode('connection failure', '08006')],
     [
       'a TypeORM QueryFailedError wrapping a broken connection',
@@ -33,6 +38,14 @@ describe('isDatabaseUnavailable', () => {
   it.each([
     ['a unique violation', new QueryFailedError('INSERT', [], withCode('duplicate key', '23505'))],
     ['a syntax error', withCode('syntax error at or near', '42601')],
+    [
+      'temp_file_limit exceeded (53400: a fixed per-query limit)',
+      withCode('temporary file size exceeds temp_file_limit', '53400'),
+    ],
+    [
+      'an HttpException, whatever its cause',
+      new ServiceUnavailableException('x', { cause: withCode('x', 'ECONNREFUSED') }),
+    ],
     [
       'a plain programming error',
       new TypeError("Cannot read properties of undefined (reading 'id')"),

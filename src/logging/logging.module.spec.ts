@@ -1,0 +1,28 @@
+import { QueryFailedError } from 'typeorm';
+import { REDACTED } from './redact';
+import { serializeError } from './logging.module';
+
+describe('serializeError', () => {
+  it('keeps type, code, message and stack, and drops the statement and its parameters', () => {
+    const driverError = Object.assign(new Error('duplicate key value'), { code: '23505' });
+    const error = new QueryFailedError(
+      'INSERT INTO webhook_subscriptions (headers) VALUES ($1)',
+      [{ authorization: 'Basic cGFydG5lcjpzM2NyZXQ=' }],
+      driverError,
+    );
+    const logged = serializeError(error);
+    expect(Object.keys(logged).sort()).toEqual(['code', 'message', 'stack', 'type']);
+    expect(logged.type).toBe('QueryFailedError');
+    expect(JSON.stringify(logged)).not.toContain('cGFydG5lcjpzM2NyZXQ=');
+  });
+
+  it('masks secrets inside the message and the stack', () => {
+    const logged = serializeError(new Error('bad secret whsec_c2VjcmV0c2VjcmV0c2VjcmV0'));
+    expect(logged.message).toBe(`bad secret ${REDACTED}`);
+    expect(String(logged.stack)).not.toContain('whsec_c2Vj');
+  });
+
+  it('describes a thrown non-error', () => {
+    expect(serializeError('Bearer abc.def')).toEqual({ message: REDACTED });
+  });
+});
