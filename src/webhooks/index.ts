@@ -26,3 +26,8 @@ export { AxiosWebhookHttpClient } from './http/axios-http-client';
 export { SerializerRegistry, BUILTIN_SERIALIZERS } from './formats/serializer-registry';
 export { SignatureProviderRegistry } from './signing/signature-headers';
 export { BUILTIN_SIGNATURE_PROVIDERS } from './signing/hmac-signature-providers';
+export {
+  DatabaseUnavailableInterceptor,
+  isDatabaseUnavailable,
+} from './common/database-unavailable';
+export type { CircuitBreakerOptions } from './dispatch/circuit-breaker';
