@@ -1,4 +1,8 @@
-/** Unit tests (src/**\/*.spec.ts) and e2e tests (test/**\/*.e2e-spec.ts), both run by `npm test`. */
+/**
+ * Unit tests (src/**\/*.spec.ts), e2e tests (test/**\/*.e2e-spec.ts) and the fault and load tests
+ * (test/resilience/), all run by `npm test`: the first two in parallel, then the resilience suite
+ * one file at a time (`--runInBand`), so that crashes, outages and load run on a machine of their own.
+ */
 const swaggerPlugin = { path: '<rootDir>/test/support/swagger-plugin.js' };
 const transform = {
   '^.+\\.ts$': [
@@ -27,7 +31,14 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/resilience/'],
       slowTestThreshold: 30,
+    },
+    {
+      ...common,
+      displayName: 'resilience',
+      testMatch: ['<rootDir>/test/resilience/**/*.e2e-spec.ts'],
+      slowTestThreshold: 60,
     },
   ],
 };

@@ -45,7 +45,9 @@ export function configureApp(
   // would close the app twice, concurrently, and Nest's exits with 1 when the second one fails.
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   // Security headers (CSP, HSTS, nosniff, frame-ancestors none, ...); Swagger UI works under them.
-  app.use(helmet());
+  // `upgrade-insecure-requests` is left out: it would break Swagger UI served over plain http on
+  // any host but localhost (TLS is expected at a proxy, which can add it).
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(rejectNonJsonBodies);

@@ -148,6 +148,8 @@ describe('request ids, redacted logs and security headers', () => {
       const answer = await request(server).get(path);
       expect(answer.headers['x-content-type-options']).toBe('nosniff');
       expect(answer.headers['content-security-policy']).toContain("default-src 'self'");
+      // Swagger UI must keep working over plain http (e.g. http://10.0.0.5:3000/docs).
+      expect(answer.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
       expect(answer.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(answer.headers['strict-transport-security']).toContain('max-age=');
       expect(answer.headers['x-powered-by']).toBeUndefined();
