@@ -5,7 +5,6 @@
  * the same webhook-id); a delivery whose holder died is sent again within the lease plus 15 s, and
  * nothing stays `sending`.
  */
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
   type ChildApp,
@@ -18,6 +17,10 @@ import {
   startChildApp,
   stopAllChildApps,
   waitUntilHealthy,
+  type CandidateData,
+  candidateCreated,
+  createChildSubscription,
+  SLOW_RETRIES,
 } from '../support/child-app';
 import { createTestDatabase } from '../support/database';
 import { LoadReceiver } from '../support/load-receiver';
@@ -30,15 +33,6 @@ const KILL_AFTER_RECEIVED = 300;
 const LEASE_SECONDS = 5;
 const REDELIVERY_BOUND_MS = (LEASE_SECONDS + 15) * 1000;
 const COMPANY = 'crash-co';
-
-interface CandidateData {
-  candidateId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  status: 'new';
-  createdAt: string;
-}
 
 describe('SIGKILL while deliveries are in flight, then restart on the same database', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -73,29 +67,17 @@ describe('SIGKILL while deliveries are in flight, then restart on the same datab
 
     const token = childToken(COMPANY, ['system.webhooks.manage', 'system.events.publish']);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${first.baseUrl}/api/webhooks`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        url: receiver.url(),
-        events: ['candidate.created'],
-        retryDelayMs: 1_000,
-        retryBackoffMultiplier: 2,
-        maxRetryCount: 20,
-      }),
+    await createChildSubscription(first, token, {
+      url: receiver.url(),
+      events: ['candidate.created'],
+      ...SLOW_RETRIES,
     });
-    expect(created.status).toBe(201);
 
     // Each event is published under its own Idempotency-Key: a request whose answer was lost in
     // the crash is sent again to the restarted app and answers the same id, so "accepted" is exact.
-    const events: CandidateData[] = Array.from({ length: EVENTS }, (_, i) => ({
-      candidateId: randomUUID(),
-      firstName: 'Crash',
-      lastName: `Number${i}`,
-      email: `crash.${i}@example.com`,
-      status: 'new',
-      createdAt: new Date().toISOString(),
-    }));
+    const events: CandidateData[] = Array.from({ length: EVENTS }, (_, i) =>
+      candidateCreated('Crash', i),
+    );
     const accepted = new Map<number, string>();
     const refused = new Map<number, string>();
     let unknownOutcomes = 0;

@@ -7,7 +7,6 @@
  * /health answers 503, the dispatcher backs off and resumes, the app survives, and every accepted
  * event is delivered (duplicates only with the same webhook-id); nothing is left `sending`.
  */
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
   type ChildApp,
@@ -18,6 +17,10 @@ import {
   startChildApp,
   stopAllChildApps,
   waitUntilHealthy,
+  type CandidateData,
+  candidateCreated,
+  createChildSubscription,
+  SLOW_RETRIES,
 } from '../support/child-app';
 import { createTestDatabase } from '../support/database';
 import { LoadReceiver } from '../support/load-receiver';
@@ -44,15 +47,6 @@ const PUBLISH_BOUND_MS = BEFORE_MS + OUTAGE_MS + AFTER_MS + 12_000;
 const RECOVERY_GRACE_MS = 2_000;
 const DELIVERY_BOUND_MS = 30_000;
 const SETTLE_BOUND_MS = (LEASE_SECONDS + 15) * 1000;
-
-interface CandidateData {
-  candidateId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  status: 'new';
-  createdAt: string;
-}
 
 /** One publish request as the test saw it. */
 interface Outcome {
@@ -203,18 +197,11 @@ describe('the database goes away for 10 s while events are published and deliver
       'hr.manage',
     ]);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${app.baseUrl}/api/webhooks`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        url: receiver.url(),
-        events: ['candidate.created'],
-        retryDelayMs: 1_000,
-        retryBackoffMultiplier: 2,
-        maxRetryCount: 20,
-      }),
+    await createChildSubscription(app, token, {
+      url: receiver.url(),
+      events: ['candidate.created'],
+      ...SLOW_RETRIES,
     });
-    expect(created.status).toBe(201);
 
     // --- The publishers: new events until the end of the "after" phase; a refused event is sent
     // again with the same Idempotency-Key once its Retry-After has passed, as a client would.
@@ -222,14 +209,7 @@ describe('the database goes away for 10 s while events are published and deliver
     const eventAt = (i: number): CandidateData => {
       while (events.length <= i) {
         const n = events.length;
-        events.push({
-          candidateId: randomUUID(),
-          firstName: 'Outage',
-          lastName: `Number${n}`,
-          email: `outage.${n}@example.com`,
-          status: 'new',
-          createdAt: new Date().toISOString(),
-        });
+        events.push(candidateCreated('Outage', n));
       }
       return events[i];
     };

@@ -4,7 +4,6 @@
  * of them only: with no crash, every event arrives exactly once, and the attempt log holds one
  * success per event.
  */
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
   childEnv,
@@ -16,6 +15,8 @@ import {
   stopAllChildApps,
   stopChildApp,
   waitUntilHealthy,
+  candidateCreated,
+  createChildSubscription,
 } from '../support/child-app';
 import { createTestDatabase } from '../support/database';
 import { LoadReceiver } from '../support/load-receiver';
@@ -57,12 +58,7 @@ describe('two instances on one database', () => {
 
     const token = childToken(COMPANY, ['system.webhooks.manage', 'system.events.publish']);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${a.baseUrl}/api/webhooks`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ url: receiver.url(), events: ['candidate.*'] }),
-    });
-    expect(created.status).toBe(201);
+    await createChildSubscription(a, token, { url: receiver.url(), events: ['candidate.*'] });
 
     // Which instances hold leases while the deliveries run (the owner name carries the PID).
     const ownerPids = new Map<string, number>();
@@ -88,14 +84,7 @@ describe('two instances on one database', () => {
     await forEachLimited(indexes, CONCURRENCY, async (i) => {
       if (finished) return;
       const app = instances[i % 2];
-      const data = {
-        candidateId: randomUUID(),
-        firstName: 'Multi',
-        lastName: `Number${i}`,
-        email: `multi.${i}@example.com`,
-        status: 'new',
-        createdAt: new Date().toISOString(),
-      };
+      const data = candidateCreated('Multi', i);
       try {
         const res = await fetch(`${app.baseUrl}/api/events`, {
           method: 'POST',

@@ -17,7 +17,7 @@
  * ones), but they must still be delivered. The other half carry an Idempotency-Key: the retried
  * request answers the same id, so every stored keyed event must have been answered 202.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
@@ -32,6 +32,10 @@ import {
   startChildApp,
   stopAllChildApps,
   waitUntilHealthy,
+  type CandidateData,
+  candidateCreated,
+  createChildSubscription,
+  SLOW_RETRIES,
 } from '../support/child-app';
 import { createTestDatabase } from '../support/database';
 
@@ -63,15 +67,6 @@ const DRAIN_TIMEOUT_MS = 90_000;
 const TOTAL_BUDGET_MS = 180_000;
 const COMPANY = 'random-crash-co';
 const EVENT_TYPE = 'candidate.created';
-
-interface CandidateData {
-  candidateId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  status: 'new';
-  createdAt: string;
-}
 
 /** mulberry32: a small seeded PRNG, so that a failing run can be replayed with its seed. */
 function seededRandom(seed: number): () => number {
@@ -233,29 +228,17 @@ describe('SIGKILL at random moments of a 5,000-event run, restarting on the same
 
     const token = childToken(COMPANY, ['system.webhooks.manage', 'system.events.publish']);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${baseUrl}/api/webhooks`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        url: receiver.url(),
-        events: [EVENT_TYPE],
-        format: 'json',
-        retryDelayMs: 1_000,
-        retryBackoffMultiplier: 2,
-        maxRetryCount: 20,
-        requestTimeoutMs: REQUEST_TIMEOUT_MS,
-      }),
+    await createChildSubscription({ baseUrl }, token, {
+      url: receiver.url(),
+      events: [EVENT_TYPE],
+      format: 'json',
+      ...SLOW_RETRIES,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
     });
-    expect(created.status).toBe(201);
 
-    const events: CandidateData[] = Array.from({ length: EVENTS }, (_, i) => ({
-      candidateId: randomUUID(),
-      firstName: 'Random',
-      lastName: `Crash${i}`,
-      email: `random.crash.${i}@example.com`,
-      status: 'new',
-      createdAt: new Date().toISOString(),
-    }));
+    const events: CandidateData[] = Array.from({ length: EVENTS }, (_, i) =>
+      candidateCreated('RandomCrash', i),
+    );
     /** event index -> id answered with 202. */
     const accepted = new Map<number, string>();
     const refused = new Map<number, string>();

@@ -6,6 +6,7 @@ import { freePort } from '../../src/database/free-port';
  */
 import { JwtService } from '@nestjs/jwt';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -155,6 +156,47 @@ export function childToken(companyId: string, permissions: string[]): string {
     { sub: 'resilience-test', companyId, permissions },
     { algorithm: 'HS256', expiresIn: 3600 },
   );
+}
+
+/** `candidate.created` data as the HR module publishes it (CONTRACT.md "Events"). */
+export interface CandidateData {
+  candidateId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  status: 'new';
+  createdAt: string;
+}
+
+/** The `n`th `candidate.created` data of a test, named after `label`. */
+export function candidateCreated(label: string, n: number): CandidateData {
+  return {
+    candidateId: randomUUID(),
+    firstName: label,
+    lastName: `Number${n}`,
+    email: `${label.toLowerCase()}.${n}@example.com`,
+    status: 'new',
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Retries that outlast a restart: every 1 s, then 2 s, 4 s, ... 20 of them. */
+export const SLOW_RETRIES = { retryDelayMs: 1_000, retryBackoffMultiplier: 2, maxRetryCount: 20 };
+
+/** Creates a subscription through `app`'s API (`POST /api/webhooks`); throws unless 201. */
+export async function createChildSubscription(
+  app: Pick<ChildApp, 'baseUrl'>,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string }> {
+  const created = await fetch(`${app.baseUrl}/api/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await created.text();
+  if (created.status !== 201) throw new Error(`POST /api/webhooks: ${created.status} ${text}`);
+  return JSON.parse(text) as { id: string };
 }
 
 /** Runs `work` over `items` with at most `concurrency` at a time. */
