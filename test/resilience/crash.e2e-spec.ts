@@ -147,7 +147,7 @@ describe('SIGKILL while deliveries are in flight, then restart on the same datab
     const acceptedIds = new Set(accepted.values());
     expect(acceptedIds.size).toBe(EVENTS);
 
-    const missing = (): string[] => [...acceptedIds].filter((id) => !receiver.counts.has(id));
+    const missing = (): string[] => [...acceptedIds].filter((id) => !receiver.byId.has(id));
     await receiver
       .until(() => missing().length === 0, 60_000, 'every accepted event')
       .catch((error: Error) => {
@@ -187,9 +187,9 @@ describe('SIGKILL while deliveries are in flight, then restart on the same datab
     ).rows.map((r) => [r.status, Number(r.n)]);
 
     const received = receiver.distinct;
-    const duplicates = [...receiver.counts].filter(([, n]) => n > 1).map(([id]) => id);
+    const duplicates = [...receiver.byId].filter(([, list]) => list.length > 1).map(([id]) => id);
     const extraRequests = receiver.receipts.length - received;
-    const unknownIds = [...receiver.counts.keys()].filter((id) => !acceptedIds.has(id));
+    const unknownIds = [...receiver.byId.keys()].filter((id) => !acceptedIds.has(id));
     const inFlightEventIds = new Set(inFlightAtKill.map((d) => d.event_id));
     const duplicatesNotInFlight = duplicates.filter((id) => !inFlightEventIds.has(id));
 

@@ -387,7 +387,7 @@ describe('the database goes away for 10 s while events are published and deliver
 
     // --- Delivery: every accepted event arrives (bounded).
     const acceptedIds = new Set(accepted.values());
-    const missing = (): string[] => [...acceptedIds].filter((id) => !receiver.counts.has(id));
+    const missing = (): string[] => [...acceptedIds].filter((id) => !receiver.byId.has(id));
     let deliveryError = '';
     await receiver
       .until(() => missing().length === 0, DELIVERY_BOUND_MS, 'every accepted event')
@@ -476,8 +476,8 @@ describe('the database goes away for 10 s while events are published and deliver
       webhookIdsByDelivery.set(r.deliveryId, ids);
     }
     const inconsistentDuplicates = [...webhookIdsByDelivery].filter(([, ids]) => ids.size > 1);
-    const duplicates = [...receiver.counts].filter(([, n]) => n > 1).map(([id]) => id);
-    const unknownIds = [...receiver.counts.keys()].filter((id) => !acceptedIds.has(id));
+    const duplicates = [...receiver.byId].filter(([, list]) => list.length > 1).map(([id]) => id);
+    const unknownIds = [...receiver.byId.keys()].filter((id) => !acceptedIds.has(id));
     const receivedDuringOutage = receiver.receipts.filter(
       (r) => r.at >= downAt && r.at < upAt,
     ).length;

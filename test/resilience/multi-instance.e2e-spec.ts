@@ -139,9 +139,11 @@ describe('two instances on one database', () => {
         `SELECT status, error, count(*) AS n FROM webhook_attempts GROUP BY status, error ORDER BY n DESC`,
       )
     ).rows.map((r) => `${r.status}/${r.error ?? '-'}: ${r.n}`);
-    const receivedTwice = [...receiver.counts].filter(([, n]) => n > 1).map(([id]) => id);
-    const missing = [...accepted].filter((id) => !receiver.counts.has(id));
-    const unknown = [...receiver.counts.keys()].filter((id) => !accepted.has(id));
+    const receivedTwice = [...receiver.byId]
+      .filter(([, list]) => list.length > 1)
+      .map(([id]) => id);
+    const missing = [...accepted].filter((id) => !receiver.byId.has(id));
+    const unknown = [...receiver.byId.keys()].filter((id) => !accepted.has(id));
     const byInstance = instances.map((app) => ownerPids.get(String(app.pid)) ?? 0);
 
     console.log(

@@ -17,9 +17,6 @@
  * ones), but they must still be delivered. The other half carry an Idempotency-Key: the retried
  * request answers the same id, so every stored keyed event must have been answered 202.
  */
-import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import {
   type ChildApp,
@@ -38,6 +35,7 @@ import {
   SLOW_RETRIES,
 } from '../support/child-app';
 import { createTestDatabase } from '../support/database';
+import { LoadReceiver } from '../support/load-receiver';
 
 jest.setTimeout(195_000);
 
@@ -80,91 +78,6 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-/** One complete request the receiver got. */
-interface Receipt {
-  webhookId: string;
-  bodyId: string | null;
-  candidateId: string | null;
-  deliveryId: string;
-  eventType: string;
-  bodyHash: string;
-  at: number;
-}
-
-/**
- * A receiver on 127.0.0.1 that answers 200 after 0 to `maxDelayMs` and keeps, per request, what
- * the checks need: headers, the body's id and candidateId, and a hash of the body bytes.
- * (LoadReceiver does not read bodies; TestReceiver keeps them whole.)
- */
-class CheckingReceiver {
-  readonly receipts: Receipt[] = [];
-  /** webhook-id -> its receipts, in arrival order. */
-  readonly byId = new Map<string, Receipt[]>();
-  private server!: Server;
-  port = 0;
-
-  private constructor(private readonly maxDelayMs: number) {}
-
-  static async start(maxDelayMs = 20): Promise<CheckingReceiver> {
-    const receiver = new CheckingReceiver(maxDelayMs);
-    receiver.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const receipt: Receipt = {
-          webhookId: String(req.headers['webhook-id'] ?? ''),
-          deliveryId: String(req.headers['x-webhook-delivery'] ?? ''),
-          eventType: String(req.headers['x-webhook-event'] ?? ''),
-          bodyHash: createHash('sha256').update(body).digest('hex'),
-          at: Date.now(),
-          ...bodyFields(body),
-        };
-        receiver.receipts.push(receipt);
-        const list = receiver.byId.get(receipt.webhookId);
-        if (list) list.push(receipt);
-        else receiver.byId.set(receipt.webhookId, [receipt]);
-        const wait = Math.floor(Math.random() * (receiver.maxDelayMs + 1));
-        setTimeout(() => {
-          if (!res.destroyed) res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-        }, wait);
-      });
-    });
-    receiver.server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
-    receiver.port = (receiver.server.address() as AddressInfo).port;
-    return receiver;
-  }
-
-  url(path = '/hook'): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-function bodyFields(body: Buffer): { bodyId: string | null; candidateId: string | null } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { bodyId: null, candidateId: null };
-  }
-  if (typeof parsed !== 'object' || parsed === null) return { bodyId: null, candidateId: null };
-  const bodyId = 'id' in parsed && typeof parsed.id === 'string' ? parsed.id : null;
-  let candidateId: string | null = null;
-  if ('data' in parsed && typeof parsed.data === 'object' && parsed.data !== null) {
-    const data = parsed.data;
-    if ('candidateId' in data && typeof data.candidateId === 'string') {
-      candidateId = data.candidateId;
-    }
-  }
-  return { bodyId, candidateId };
-}
-
 interface KillRecord {
   n: number;
   pid: number;
@@ -182,7 +95,7 @@ interface KillRecord {
 describe('SIGKILL at random moments of a 5,000-event run, restarting on the same database', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let pg: Client;
-  let receiver: CheckingReceiver;
+  let receiver: LoadReceiver;
   /** Set by afterAll: publishers still retrying give up. */
   let finished = false;
 
@@ -190,7 +103,7 @@ describe('SIGKILL at random moments of a 5,000-event run, restarting on the same
     db = await createTestDatabase('randomcrash');
     pg = new Client({ connectionString: db.url });
     await pg.connect();
-    receiver = await CheckingReceiver.start(20);
+    receiver = await LoadReceiver.start(20);
   });
 
   afterAll(async () => {
