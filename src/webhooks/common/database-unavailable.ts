@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { catchError, type Observable, throwError } from 'rxjs';
+import { errorMessage } from './error-message';
 
 /** Seconds a client is told to wait before trying again while the database is away. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -79,9 +80,7 @@ export class DatabaseUnavailableInterceptor implements NestInterceptor {
         if (context.getType() !== 'http' || !isDatabaseUnavailable(error)) {
           return throwError(() => error);
         }
-        this.logger.warn(
-          `Request refused with 503: database unavailable (${error instanceof Error ? error.message : 'unknown error'})`,
-        );
+        this.logger.warn(`Request refused with 503: database unavailable (${errorMessage(error)})`);
         context
           .switchToHttp()
           .getResponse<Response>()

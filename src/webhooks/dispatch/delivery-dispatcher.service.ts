@@ -27,6 +27,7 @@ import { DispatchSignal } from './dispatch-signal';
 import { deliveryMetrics } from './delivery-metrics';
 import { decideAfterAttempt } from './retry-policy';
 import { SubscriptionHealth } from './subscription-health.service';
+import { errorMessage } from '../common/error-message';
 
 /** A delivery this instance holds the lease of, with what it needs to be sent. */
 export interface ClaimedDelivery {
@@ -222,7 +223,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         this.failures++;
         const delay = Math.min(10_000, 200 * 2 ** Math.min(this.failures, 6));
         this.logger.warn(
-          `Claiming deliveries failed (${describe(error)}); retrying in ${delay} ms`,
+          `Claiming deliveries failed (${errorMessage(error)}); retrying in ${delay} ms`,
         );
         // Only new work (a commit: the database is back) ends the backoff early, not the tick.
         await this.signal.backoff(delay, () => this.stopping);
@@ -249,7 +250,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       } catch (error) {
         // Their leases expire and the reaper hands them out again.
         this.held -= claimed.length;
-        this.logger.error(`Starting ${claimed.length} deliveries failed: ${describe(error)}`);
+        this.logger.error(`Starting ${claimed.length} deliveries failed: ${errorMessage(error)}`);
         await this.signal.backoff(1000, () => this.stopping);
       }
     }
@@ -357,7 +358,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       this.notifySlot();
       await this.release(postponed, new Date(pausedUntil)).catch((error: unknown) => {
         this.logger.warn(
-          `Postponing ${postponed.length} deliveries failed (${describe(error)}); their leases expire by themselves`,
+          `Postponing ${postponed.length} deliveries failed (${errorMessage(error)}); their leases expire by themselves`,
         );
       });
       return;
@@ -391,7 +392,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         if (lane) this.recordCircuit(lane.id, target, record);
       })
       .catch((error: unknown) => {
-        this.logger.error(`Delivery ${delivery.id} could not be attempted: ${describe(error)}`);
+        this.logger.error(`Delivery ${delivery.id} could not be attempted: ${errorMessage(error)}`);
       })
       .finally(() => {
         this.inFlight--;
@@ -527,7 +528,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         .catch((error: unknown) => {
           this.buffer.unshift(...records);
           this.logger.warn(
-            `Recording ${records.length} attempts failed (${describe(error)}); retrying`,
+            `Recording ${records.length} attempts failed (${errorMessage(error)}); retrying`,
           );
           return sleep(500);
         })
@@ -657,7 +658,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         }
       }
     } catch (error) {
-      this.logger.error(`Deactivating failing subscriptions failed: ${describe(error)}`);
+      this.logger.error(`Deactivating failing subscriptions failed: ${errorMessage(error)}`);
     }
   }
 
@@ -699,7 +700,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         [this.owner],
       );
     } catch (error) {
-      this.logger.warn(`Releasing leases failed (${describe(error)}); they expire by themselves`);
+      this.logger.warn(
+        `Releasing leases failed (${errorMessage(error)}); they expire by themselves`,
+      );
     }
   }
 
@@ -799,8 +802,4 @@ function redactHeaders(
 
 function stripNul(text: string): string {
   return text.includes('\0') ? text.replace(/\0/g, '') : text;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

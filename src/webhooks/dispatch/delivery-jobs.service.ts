@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { WebhooksSettings } from '../webhooks-settings';
 import { DispatchSignal } from './dispatch-signal';
+import { errorMessage } from '../common/error-message';
 
 const PURGE_BATCH = 1000;
 const PURGE_MAX_BATCHES = 200;
@@ -117,11 +118,7 @@ export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdo
       if (running) return;
       running = true;
       job()
-        .catch((error: unknown) =>
-          this.logger.warn(
-            `${name} failed: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        )
+        .catch((error: unknown) => this.logger.warn(`${name} failed: ${errorMessage(error)}`))
         .finally(() => (running = false));
     }, ms);
     timer.unref();

@@ -9,6 +9,7 @@ import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { WebhooksSettings } from '../webhooks-settings';
 import { DispatchSignal } from './dispatch-signal';
+import { errorMessage } from '../common/error-message';
 
 /** PostgreSQL channel a publish notifies (inside its transaction: delivered only on commit). */
 export const DELIVERIES_CHANNEL = 'webhook_deliveries';
@@ -83,7 +84,7 @@ export class DeliveryNotifications implements OnApplicationBootstrap, BeforeAppl
     this.failures++;
     const delay = Math.min(10_000, 250 * 2 ** Math.min(this.failures, 6));
     this.logger.warn(
-      `Delivery notifications unavailable (${error instanceof Error ? error.message : 'error'}); retrying in ${delay} ms`,
+      `Delivery notifications unavailable (${errorMessage(error)}); retrying in ${delay} ms`,
     );
     this.retryTimer = setTimeout(() => void this.connect(), delay);
     this.retryTimer.unref();
