@@ -230,6 +230,70 @@ describe('publishing events', () => {
     });
   });
 
+  describe('group commit (concurrent publishes without a transaction)', () => {
+    it('each caller gets its own id and delivery count; fewer commits than events; every event arrives', async () => {
+      await subscribe('group-a', '/group/a1');
+      await subscribe('group-a', '/group/a2');
+      await subscribe('group-b', '/group/b', ['contract.*']);
+      const companies = ['group-a', 'group-b', 'group-none'];
+      const published = await Promise.all(
+        Array.from({ length: 150 }, (_, i) => {
+          const companyId = companies[i % 3];
+          return publisher
+            .publish('contract.signed', contractSigned(), { companyId })
+            .then((event) => ({ companyId, ...event }));
+        }),
+      );
+      expect(new Set(published.map((p) => p.id)).size).toBe(150);
+      const expected: Record<string, number> = { 'group-a': 2, 'group-b': 1, 'group-none': 0 };
+      for (const p of published) expect(p.deliveries).toBe(expected[p.companyId]);
+      for (const companyId of companies) expect(await eventCount(companyId)).toBe(50);
+      // Events committed together share their transaction id.
+      const [{ commits }] = await t.dataSource.query<[{ commits: number }]>(
+        `SELECT count(DISTINCT xmin::text)::int AS commits FROM webhook_events WHERE company_id = ANY($1)`,
+        [companies],
+      );
+      expect(commits).toBeLessThan(150);
+      const a1 = await receiver.waitFor(50, '/group/a1', 20_000);
+      const a2 = await receiver.waitFor(50, '/group/a2', 20_000);
+      const b = await receiver.waitFor(50, '/group/b', 20_000);
+      const idsOf = (companyId: string) =>
+        published
+          .filter((p) => p.companyId === companyId)
+          .map((p) => p.id)
+          .sort();
+      for (const requests of [a1, a2]) {
+        expect(requests.map((r) => r.headers['webhook-id']).sort()).toEqual(idsOf('group-a'));
+      }
+      expect(b.map((r) => r.headers['webhook-id']).sort()).toEqual(idsOf('group-b'));
+    });
+
+    it('an event the database refuses fails alone: the others of its group are stored and delivered', async () => {
+      const companyId = 'group-refused';
+      await subscribe(companyId, '/group/refused');
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          i === 7
+            ? // Valid for the schema, refused by PostgreSQL (jsonb has no \u0000).
+              publisher.publish(
+                'webhook.ping',
+                { subscriptionId: 'x', message: 'a\u0000b' },
+                { companyId },
+              )
+            : publisher.publish('contract.signed', contractSigned(), { companyId }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(
+        Array.from({ length: 20 }, (_, i) => (i === 7 ? 'rejected' : 'fulfilled')),
+      );
+      expect(String((results[7] as PromiseRejectedResult).reason)).toMatch(/\\u0000|Unicode/);
+      const ids = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []));
+      expect(await eventCount(companyId)).toBe(19);
+      const requests = await receiver.waitFor(19, '/group/refused', 20_000);
+      expect(requests.map((r) => r.headers['webhook-id']).sort()).toEqual(ids.sort());
+    });
+  });
+
   describe('@nestjs/event-emitter bridge', () => {
     let emitter: EventEmitter2;
     beforeAll(() => {

@@ -9,6 +9,7 @@ import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.i
 import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { GroupCommit } from './group-commit';
 import { signingSecretProblem } from '../security/secret-cipher';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
 import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
@@ -46,6 +47,14 @@ export interface EventInput {
 export interface DirectSendOptions extends DirectSendDefaults {
   companyId: string;
   manager?: EntityManager;
+}
+
+/** An event of the common case, waiting for its group commit (`data` as JSON). */
+interface OutboxEvent {
+  id: string;
+  companyId: string;
+  type: string;
+  data: string;
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -121,30 +130,67 @@ export class WebhookPublisher {
   }
 
   /**
-   * The common case in one statement (one round trip, its own transaction): the event, its
-   * fan-out, and no NOTIFY inside the commit (NOTIFY serialises committing transactions); this
-   * instance wakes at once, the others through a throttled NOTIFY after the commit.
+   * The common case (no caller transaction, no idempotency key): group-committed with the
+   * concurrent ones (see {@link GroupCommit}); no NOTIFY inside the commit (NOTIFY serialises
+   * committing transactions): this instance wakes at once, the others through a throttled NOTIFY
+   * after the commit.
    */
-  private async publishAlone(
+  private publishAlone(
     type: string,
     data: unknown,
     options: PublishOptions,
   ): Promise<PublishedEvent> {
-    const id = randomUUID();
-    const [{ count }] = await this.dataSource.query<[{ count: number }]>(
-      // The deliveries' foreign key is checked at the end of the statement, after the event insert.
-      `WITH event AS (
-         INSERT INTO webhook_events (id, company_id, type, data) VALUES ($1::uuid, $2::varchar, $3::varchar, $5::jsonb)
-       ), created AS (${FAN_OUT})
-       SELECT count(*)::int AS count FROM created`,
-      [id, options.companyId, type, filtersMatching(type), JSON.stringify(data)],
+    return this.outbox.submit({
+      id: randomUUID(),
+      companyId: options.companyId,
+      type,
+      data: JSON.stringify(data),
+    });
+  }
+
+  private readonly outbox = new GroupCommit<OutboxEvent, PublishedEvent>(
+    (events) => this.insertAlone(events),
+    async (event) => (await this.insertAlone([event]))[0],
+    { maxGroup: 500, maxInFlight: 4 },
+  );
+
+  /**
+   * Events and their fan-out in one statement, one round trip and one commit, however many. The
+   * deliveries' foreign key is checked at the end of the statement, after the event inserts.
+   */
+  private async insertAlone(events: OutboxEvent[]): Promise<PublishedEvent[]> {
+    const rows = await this.dataSource.query<{ id: string; count: number }[]>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::text[])
+           AS i(id, company_id, type, data, filters)
+       ), event AS (
+         INSERT INTO webhook_events (id, company_id, type, data)
+         SELECT id, company_id, type, data FROM input
+       ), created AS (
+         INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
+         SELECT gen_random_uuid(), i.company_id, i.id, s.id, i.type, 'pending', now()
+         FROM input i JOIN webhook_subscriptions s
+           ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
+          AND s.events && string_to_array(i.filters, ',')
+         RETURNING event_id
+       )
+       SELECT event_id AS id, count(*)::int AS count FROM created GROUP BY event_id`,
+      [
+        events.map((e) => e.id),
+        events.map((e) => e.companyId),
+        events.map((e) => e.type),
+        events.map((e) => e.data),
+        // Event filters never contain a comma (EVENT_FILTER_PATTERN).
+        events.map((e) => filtersMatching(e.type).join(',')),
+      ],
     );
-    deliveryMetrics.published.inc();
-    if (count > 0) {
+    deliveryMetrics.published.inc(events.length);
+    if (rows.length > 0) {
       this.signal.wake();
       this.notifyOtherInstances();
     }
-    return { id, deliveries: count, replayed: false };
+    const counts = new Map(rows.map((r) => [r.id, r.count]));
+    return events.map((e) => ({ id: e.id, deliveries: counts.get(e.id) ?? 0, replayed: false }));
   }
 
   private lastNotifyAt = 0;
