@@ -364,6 +364,16 @@ async function main(): Promise<void> {
       await app.close();
       return;
     }
+    if (process.env.BENCH_ONLY === 'throughput') {
+      const only = await throughput(app, receiver, THROUGHPUT_EVENTS);
+      const bare = await bareUndici(receiver, THROUGHPUT_EVENTS);
+      const lat = await latency(app, receiver);
+      process.stdout.write(
+        `${JSON.stringify({ ...only, bare, ratio: round(only.perSec / bare, 3), p50: lat.p50, p99: lat.p99 })}\n`,
+      );
+      await app.close();
+      return;
+    }
     // The backlog first, on a fresh process, so its peak RSS is the app's own.
     const drained = await backlog(app, receiver);
     const { perSec: deliveriesPerSec, publishPerSec } = await throughput(
