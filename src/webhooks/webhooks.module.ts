@@ -14,6 +14,7 @@ import { DeliveryJobs } from './dispatch/delivery-jobs.service';
 import { DeliveryNotifications } from './dispatch/delivery-notifications';
 import { DeliveryTargets } from './dispatch/delivery-targets';
 import { DispatchSignal } from './dispatch/dispatch-signal';
+import { DeliveryHandoff } from './dispatch/delivery-handoff';
 import { SubscriptionHealth } from './dispatch/subscription-health.service';
 import { EventEmitterBridge } from './events/event-emitter.bridge';
 import { EventsController } from './events/events.controller';
@@ -61,6 +62,7 @@ let featureCount = 0;
     SubscriptionsService,
     PermissionsGuard,
     DispatchSignal,
+    DeliveryHandoff,
     DeliveryNotifications,
     WebhookPublisher,
     DeliveryTargets,

@@ -10,9 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import type { DeliveryStatus } from '../deliveries/delivery-status';
-import type { DirectEndpoint } from '../deliveries/webhook-delivery.entity';
 import { SerializerRegistry } from '../formats/serializer-registry';
-import type { OutgoingEvent } from '../interfaces/outgoing-event.interface';
 import type {
   WebhookHttpClient,
   WebhookHttpResponse,
@@ -21,33 +19,15 @@ import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { signatureHeaders } from '../signing/signature-headers';
 import { WEBHOOK_HTTP_CLIENT } from '../webhooks.constants';
 import { WebhooksSettings } from '../webhooks-settings';
+import { type ClaimedDelivery, type ClaimRow, toClaimed } from './claimed-delivery';
 import { CircuitBreakers, isEndpointFailure } from './circuit-breaker';
 import { type DeliveryTarget, DeliveryTargets } from './delivery-targets';
 import { DispatchSignal } from './dispatch-signal';
+import { DeliveryHandoff, type HandoffReservation, type HandoffTaker } from './delivery-handoff';
 import { deliveryMetrics } from './delivery-metrics';
 import { decideAfterAttempt } from './retry-policy';
 import { SubscriptionHealth } from './subscription-health.service';
 import { errorMessage } from '../common/error-message';
-
-/** A delivery this instance holds the lease of, with what it needs to be sent. */
-export interface ClaimedDelivery {
-  id: string;
-  companyId: string;
-  eventId: string;
-  batchEventIds: string[] | null;
-  /** The events of a batch delivery, loaded with the claim; null for a single event. */
-  batch: OutgoingEvent[] | null;
-  subscriptionId: string | null;
-  endpoint: DirectEndpoint | null;
-  eventType: string;
-  /** The number of the attempt about to be made (1 = first). */
-  attemptNumber: number;
-  event: OutgoingEvent;
-  /** The subscription's `updatedAt` when claimed (ms): a cached copy older than this is reloaded. */
-  subscriptionVersion: number | null;
-  /** When this instance's lease on it ends (epoch ms). */
-  leaseExpiresAt: number;
-}
 
 /** The outcome of one attempt, as the recorder writes it. */
 export interface AttemptRecord {
@@ -63,22 +43,6 @@ export interface AttemptRecord {
   nextStatus: DeliveryStatus;
   nextAttemptAt: Date | null;
   gone: boolean;
-}
-
-interface ClaimRow {
-  id: string;
-  company_id: string;
-  event_id: string;
-  batch_event_ids: string[] | null;
-  subscription_id: string | null;
-  endpoint: DirectEndpoint | null;
-  event_type: string;
-  attempt_count: number;
-  type: string;
-  data: unknown;
-  created_at: Date;
-  subscription_version?: Date | null;
-  lease_expires_at: Date;
 }
 
 /**
@@ -110,7 +74,9 @@ function sleep(ms: number): Promise<void> {
  * statement per claim and one per recorded batch, never a query per delivery.
  */
 @Injectable()
-export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeliveryDispatcher
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, HandoffTaker
+{
   private readonly logger = new Logger(DeliveryDispatcher.name);
   /** Lease owner name of this instance. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -139,6 +105,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly serializers: SerializerRegistry,
     private readonly signers: SignatureProviderRegistry,
     private readonly health: SubscriptionHealth,
+    private readonly handoff: DeliveryHandoff,
     @Inject(WEBHOOK_HTTP_CLIENT) private readonly http: WebhookHttpClient,
   ) {
     this.breakers = new CircuitBreakers(settings.circuitBreaker);
@@ -147,10 +114,12 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     if (!this.settings.dispatch.enabled) return;
     this.loop = this.run();
+    this.handoff.attach(this);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.handoff.detach(this);
     this.signal.dispose();
     this.notifySlot();
     await this.loop;
@@ -165,6 +134,46 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     await this.flushAll(this.settings.dispatch.shutdownGraceMs);
     await this.releaseLeases();
     await this.http.close();
+  }
+
+  /**
+   * Room for deliveries a publish creates already leased to this instance (see DeliveryHandoff):
+   * at most three quarters of `concurrency` held in all, so that claims of due retries and of the
+   * overflow always keep a quarter. The room counts as held until `adopt`.
+   */
+  reserve(max: number): HandoffReservation | null {
+    if (this.stopping || !this.loop) return null;
+    const room = Math.floor((this.settings.dispatch.concurrency * 3) / 4) - this.held;
+    const take = Math.max(0, Math.min(room, max));
+    if (take === 0) return null;
+    this.held += take;
+    return {
+      take,
+      owner: this.owner,
+      excluded: this.breakers.paused(),
+      leaseSeconds: this.settings.leaseSeconds,
+      leaseMarginSeconds: LEASE_MARGIN_MS / 1000,
+    };
+  }
+
+  /** Sends deliveries created leased to this instance, as if it had just claimed them. */
+  adopt(reservation: HandoffReservation, deliveries: ClaimedDelivery[]): void {
+    this.held -= reservation.take;
+    if (deliveries.length === 0) {
+      this.notifySlot();
+      return;
+    }
+    if (this.stopping) {
+      // Shutting down: give them back at once rather than let their leases run out.
+      void this.release(deliveries.map((d) => d.id)).catch(() => undefined);
+      return;
+    }
+    this.start(deliveries).catch((error: unknown) => {
+      this.held -= deliveries.length;
+      this.logger.error(
+        `Starting ${deliveries.length} handed-off deliveries failed (${errorMessage(error)}); their leases expire and they are sent again`,
+      );
+    });
   }
 
   /** Subscriptions this instance has paused (circuit open), with when each pause ends (epoch ms). */
@@ -749,31 +758,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
     return claimed;
   }
-}
-
-function toClaimed(row: ClaimRow): ClaimedDelivery {
-  return {
-    id: row.id,
-    companyId: row.company_id,
-    eventId: row.event_id,
-    batchEventIds: row.batch_event_ids,
-    batch: null,
-    subscriptionId: row.subscription_id,
-    endpoint: row.endpoint,
-    eventType: row.event_type,
-    attemptNumber: row.attempt_count,
-    subscriptionVersion: row.subscription_version
-      ? new Date(row.subscription_version).getTime()
-      : null,
-    leaseExpiresAt: new Date(row.lease_expires_at).getTime(),
-    event: {
-      id: row.event_id,
-      type: row.type,
-      timestamp: new Date(row.created_at).toISOString(),
-      companyId: row.company_id,
-      data: row.data,
-    },
-  };
 }
 
 /** A claimed delivery whose subscription was deleted or deactivated: cancelled, no attempt. */

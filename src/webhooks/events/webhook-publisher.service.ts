@@ -9,6 +9,8 @@ import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.i
 import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { type ClaimRow, toClaimed } from '../dispatch/claimed-delivery';
+import { DeliveryHandoff } from '../dispatch/delivery-handoff';
 import { GroupCommit } from './group-commit';
 import { signingSecretProblem } from '../security/secret-cipher';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
@@ -82,6 +84,7 @@ export class WebhookPublisher {
     private readonly catalog: EventCatalog,
     private readonly settings: WebhooksSettings,
     private readonly signal: DispatchSignal,
+    private readonly handoff: DeliveryHandoff,
   ) {}
 
   async publish(type: string, data: unknown, options: PublishOptions): Promise<PublishedEvent> {
@@ -157,39 +160,82 @@ export class WebhookPublisher {
   /**
    * Events and their fan-out in one statement, one round trip and one commit, however many. The
    * deliveries' foreign key is checked at the end of the statement, after the event inserts.
+   * While this instance's dispatcher has room, up to that many deliveries are created already
+   * leased to it (`sending`, attempt 1) and handed to it on commit: no claim query for them.
    */
   private async insertAlone(events: OutboxEvent[]): Promise<PublishedEvent[]> {
-    const rows = await this.dataSource.query<{ id: string; count: number }[]>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::text[])
-           AS i(id, company_id, type, data, filters)
-       ), event AS (
-         INSERT INTO webhook_events (id, company_id, type, data)
-         SELECT id, company_id, type, data FROM input
-       ), created AS (
-         INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
-         SELECT gen_random_uuid(), i.company_id, i.id, s.id, i.type, 'pending', now()
-         FROM input i JOIN webhook_subscriptions s
-           ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
-          AND s.events && string_to_array(i.filters, ',')
-         RETURNING event_id
-       )
-       SELECT event_id AS id, count(*)::int AS count FROM created GROUP BY event_id`,
-      [
-        events.map((e) => e.id),
-        events.map((e) => e.companyId),
-        events.map((e) => e.type),
-        events.map((e) => e.data),
-        // Event filters never contain a comma (EVENT_FILTER_PATTERN).
-        events.map((e) => filtersMatching(e.type).join(',')),
-      ],
-    );
+    const reservation = this.handoff.reserve(events.length * 2);
+    let rows: (ClaimRow & { leased: boolean })[];
+    try {
+      rows = await this.dataSource.query<(ClaimRow & { leased: boolean })[]>(
+        `WITH input AS (
+           SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::text[])
+             AS i(id, company_id, type, data, filters)
+         ), event AS (
+           INSERT INTO webhook_events (id, company_id, type, data)
+           SELECT id, company_id, type, data FROM input
+           RETURNING id, created_at
+         ), matched AS (
+           SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
+                  row_number() OVER () <= $7::int AND NOT (s.id = ANY($8::uuid[])) AS leased
+           FROM input i JOIN webhook_subscriptions s
+             ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
+            AND s.events && string_to_array(i.filters, ',')
+         ), created AS (
+           INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
+             attempt_count, next_attempt_at, lease_owner, lease_expires_at)
+           SELECT gen_random_uuid(), m.company_id, m.event_id, m.subscription_id, m.type,
+                  CASE WHEN m.leased THEN 'sending' ELSE 'pending' END, CASE WHEN m.leased THEN 1 ELSE 0 END, now(),
+                  CASE WHEN m.leased THEN $6::varchar END,
+                  CASE WHEN m.leased THEN now() + make_interval(secs => greatest($9::float8,
+                    m.request_timeout_ms / 1000.0 + $10::float8)) END
+           FROM matched m
+           RETURNING id, company_id, event_id, subscription_id, event_type, status, attempt_count, lease_expires_at
+         )
+         SELECT c.id, c.company_id, c.event_id, c.subscription_id, c.event_type, c.attempt_count,
+                c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version
+         FROM created c JOIN event e ON e.id = c.event_id
+         JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
+        [
+          events.map((e) => e.id),
+          events.map((e) => e.companyId),
+          events.map((e) => e.type),
+          events.map((e) => e.data),
+          // Event filters never contain a comma (EVENT_FILTER_PATTERN).
+          events.map((e) => filtersMatching(e.type).join(',')),
+          reservation?.owner ?? '',
+          reservation?.take ?? 0,
+          reservation?.excluded ?? [],
+          reservation?.leaseSeconds ?? 0,
+          reservation?.leaseMarginSeconds ?? 0,
+        ],
+      );
+    } catch (error) {
+      if (reservation) this.handoff.adopt(reservation, []);
+      throw error;
+    }
     deliveryMetrics.published.inc(events.length);
-    if (rows.length > 0) {
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const leased = rows.flatMap((row) => {
+      if (!row.leased) return [];
+      const event = byId.get(row.event_id)!;
+      return [
+        toClaimed({
+          ...row,
+          batch_event_ids: null,
+          endpoint: null,
+          type: event.type,
+          data: JSON.parse(event.data) as unknown,
+        }),
+      ];
+    });
+    if (reservation) this.handoff.adopt(reservation, leased);
+    if (rows.length > leased.length) {
       this.signal.wake();
       this.notifyOtherInstances();
     }
-    const counts = new Map(rows.map((r) => [r.id, r.count]));
+    const counts = new Map<string, number>();
+    for (const row of rows) counts.set(row.event_id, (counts.get(row.event_id) ?? 0) + 1);
     return events.map((e) => ({ id: e.id, deliveries: counts.get(e.id) ?? 0, replayed: false }));
   }
 

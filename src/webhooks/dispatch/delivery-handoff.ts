@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { ClaimedDelivery } from './claimed-delivery';
+
+/** Room the dispatcher gave the publisher for deliveries it creates already leased. */
+export interface HandoffReservation {
+  /** Most deliveries to create leased (`sending`, this instance as the lease owner). */
+  take: number;
+  /** The lease owner name to write. */
+  owner: string;
+  /** Subscriptions whose deliveries must stay `pending` (their endpoint is paused). */
+  excluded: string[];
+  /** The least lease, and how much longer than a request's timeout a lease lasts (seconds). */
+  leaseSeconds: number;
+  leaseMarginSeconds: number;
+}
+
+/** The dispatcher's side of the hand-off (the dispatcher depends on the publisher, not back). */
+export interface HandoffTaker {
+  reserve(max: number): HandoffReservation | null;
+  /** Takes the deliveries created leased (they may be fewer than reserved; none at all). */
+  adopt(reservation: HandoffReservation, deliveries: ClaimedDelivery[]): void;
+}
+
+/**
+ * Publisher to dispatcher, in one process: deliveries created by a publish are written already
+ * leased to this instance and sent from memory, with no claim query, while the dispatcher has
+ * room. If the process dies before sending them, their lease expires and any instance sends them.
+ */
+@Injectable()
+export class DeliveryHandoff {
+  private taker: HandoffTaker | null = null;
+
+  attach(taker: HandoffTaker): void {
+    this.taker = taker;
+  }
+
+  detach(taker: HandoffTaker): void {
+    if (this.taker === taker) this.taker = null;
+  }
+
+  /** Room for at most `max` deliveries; null when there is no dispatcher, or it is full or stopping. */
+  reserve(max: number): HandoffReservation | null {
+    const reservation = this.taker?.reserve(max) ?? null;
+    return reservation && reservation.take > 0 ? reservation : null;
+  }
+
+  adopt(reservation: HandoffReservation, deliveries: ClaimedDelivery[]): void {
+    this.taker?.adopt(reservation, deliveries);
+  }
+}

@@ -1,0 +1,133 @@
+import { DeliveryDispatcher } from '../../src/webhooks/dispatch/delivery-dispatcher.service';
+import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { TestReceiver } from '../support/receiver';
+import {
+  contractSigned,
+  DELIVERY_ENV,
+  deliveryHelpers,
+  MANAGE,
+  PUBLISH,
+  sleep,
+} from '../support/delivery-harness';
+
+interface DeliveryRow {
+  status: string;
+  attempt_count: number;
+  lease_owner: string | null;
+  lease_ms: number | null;
+  /** The row was never updated after the publish's insert (same transaction as its event). */
+  untouched: boolean;
+}
+
+const deliveryRow = async (t: TestApp, eventId: string): Promise<DeliveryRow> => {
+  const [row] = await t.dataSource.query<DeliveryRow[]>(
+    `SELECT d.status, d.attempt_count, d.lease_owner,
+            (extract(epoch FROM d.lease_expires_at - e.created_at) * 1000)::int AS lease_ms,
+            d.xmin::text = e.xmin::text AS untouched
+     FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE d.event_id = $1`,
+    [eventId],
+  );
+  return row;
+};
+
+describe('hand-off: deliveries created by a publish go straight to this instance', () => {
+  describe('with a running dispatcher', () => {
+    let t: TestApp;
+    let receiver: TestReceiver;
+    const helpers = deliveryHelpers(
+      () => t,
+      () => receiver,
+      [PUBLISH, MANAGE],
+    );
+
+    beforeAll(async () => {
+      t = await createTestApp(DELIVERY_ENV, { webhooks: { dispatch: { concurrency: 20 } } });
+      receiver = await TestReceiver.start();
+    });
+    afterAll(async () => {
+      await t?.close();
+      await receiver?.close();
+    });
+
+    it('the delivery is created leased to this instance (attempt 1) and sent without a claim', async () => {
+      const companyId = 'handoff-leased';
+      await helpers.subscribe(companyId, '/handoff/hang', { requestTimeoutMs: 8000 });
+      receiver.script('/handoff/hang', { hang: true });
+      const { id, deliveries } = await t.app
+        .get(WebhookPublisher)
+        .publish('contract.signed', contractSigned(), { companyId });
+      expect(deliveries).toBe(1);
+      const [request] = await receiver.waitFor(1, '/handoff/hang', 5000);
+      expect(request.headers['webhook-id']).toBe(id);
+      const row = await deliveryRow(t, id);
+      expect(row).toEqual({
+        status: 'sending',
+        attempt_count: 1,
+        lease_owner: t.app.get(DeliveryDispatcher).owner,
+        // The lease outlasts the request: its timeout plus 5 s, at least WEBHOOKS_LEASE_SECONDS.
+        lease_ms: 30_000,
+        untouched: true,
+      });
+    });
+
+    it('more deliveries than the dispatcher has room for: the rest are claimed; each arrives once, at attempt 1', async () => {
+      const companyId = 'handoff-overflow';
+      await helpers.subscribe(companyId, '/handoff/many');
+      await helpers.subscribe(companyId, '/handoff/many-too');
+      const published = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          t.app.get(WebhookPublisher).publish('contract.signed', contractSigned(), { companyId }),
+        ),
+      );
+      const ids = published.map((p) => p.id).sort();
+      for (const path of ['/handoff/many', '/handoff/many-too']) {
+        const requests = await receiver.waitFor(100, path, 20_000);
+        expect(requests.map((r) => r.headers['webhook-id']).sort()).toEqual(ids);
+      }
+      await sleep(500);
+      expect(receiver.on('/handoff/many')).toHaveLength(100);
+      expect(receiver.on('/handoff/many-too')).toHaveLength(100);
+      const attempts = await t.dataSource.query<{ attempt_number: number; count: number }[]>(
+        `SELECT attempt_number, count(*)::int AS count FROM webhook_attempts WHERE company_id = $1 GROUP BY 1`,
+        [companyId],
+      );
+      expect(attempts).toEqual([{ attempt_number: 1, count: 200 }]);
+    });
+  });
+
+  describe('without a dispatcher in this instance', () => {
+    let t: TestApp;
+    let receiver: TestReceiver;
+
+    beforeAll(async () => {
+      t = await createTestApp(DELIVERY_ENV, { webhooks: { dispatch: { enabled: false } } });
+      receiver = await TestReceiver.start();
+    });
+    afterAll(async () => {
+      await t?.close();
+      await receiver?.close();
+    });
+
+    it('the delivery is created pending, for any instance to claim', async () => {
+      const companyId = 'handoff-none';
+      await deliveryHelpers(
+        () => t,
+        () => receiver,
+        [PUBLISH, MANAGE],
+      ).subscribe(companyId, '/handoff/none');
+      const { id } = await t.app
+        .get(WebhookPublisher)
+        .publish('contract.signed', contractSigned(), { companyId });
+      expect(await deliveryRow(t, id)).toEqual({
+        status: 'pending',
+        attempt_count: 0,
+        lease_owner: null,
+        lease_ms: null,
+        untouched: true,
+      });
+      await sleep(500);
+      expect(receiver.on('/handoff/none')).toHaveLength(0);
+    });
+  });
+});
