@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeliveryDispatcher } from '../../src/webhooks/dispatch/delivery-dispatcher.service';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -6,6 +7,7 @@ import {
   contractSigned,
   DELIVERY_ENV,
   deliveryHelpers,
+  FAST_RETRIES,
   MANAGE,
   PUBLISH,
   sleep,
@@ -69,6 +71,27 @@ describe('hand-off: deliveries created by a publish go straight to this instance
         lease_ms: 30_000,
         untouched: true,
       });
+    });
+
+    it("a retry sends the first attempt's body byte for byte (data as stored, keys in jsonb order)", async () => {
+      const companyId = 'handoff-retry-body';
+      await helpers.subscribe(companyId, '/handoff/retry', { ...FAST_RETRIES });
+      receiver.script('/handoff/retry', { status: 500 });
+      // Keys in an order jsonb does not keep (it sorts them by length, then bytes).
+      const data = {
+        startDate: '2026-12-01',
+        contractType: 'CDI',
+        employeeId: randomUUID(),
+        contractId: randomUUID(),
+      };
+      const { id } = await t.app
+        .get(WebhookPublisher)
+        .publish('contract.signed', data, { companyId });
+      const [first, retry] = await receiver.waitFor(2, '/handoff/retry', 10_000);
+      expect(first.headers['webhook-id']).toBe(id);
+      expect(retry.headers['webhook-id']).toBe(id);
+      expect(retry.text).toBe(first.text);
+      expect(JSON.parse(first.text)).toMatchObject({ data });
     });
 
     it('more deliveries than the dispatcher has room for: the rest are claimed; each arrives once, at attempt 1', async () => {

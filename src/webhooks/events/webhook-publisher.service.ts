@@ -174,7 +174,7 @@ export class WebhookPublisher {
          ), event AS (
            INSERT INTO webhook_events (id, company_id, type, data)
            SELECT id, company_id, type, data FROM input
-           RETURNING id, created_at
+           RETURNING id, created_at, data
          ), matched AS (
            SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
                   row_number() OVER () <= $7::int AND NOT (s.id = ANY($8::uuid[])) AS leased
@@ -193,7 +193,9 @@ export class WebhookPublisher {
            RETURNING id, company_id, event_id, subscription_id, event_type, status, attempt_count, lease_expires_at
          )
          SELECT c.id, c.company_id, c.event_id, c.subscription_id, c.event_type, c.attempt_count,
-                c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version
+                c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version,
+                -- As stored (jsonb orders keys): the first attempt's body is then byte for byte a retry's.
+                CASE WHEN c.status = 'sending' THEN e.data END AS data
          FROM created c JOIN event e ON e.id = c.event_id
          JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
         [
@@ -215,20 +217,19 @@ export class WebhookPublisher {
       throw error;
     }
     deliveryMetrics.published.inc(events.length);
-    const byId = new Map(events.map((e) => [e.id, e]));
-    const leased = rows.flatMap((row) => {
-      if (!row.leased) return [];
-      const event = byId.get(row.event_id)!;
-      return [
-        toClaimed({
-          ...row,
-          batch_event_ids: null,
-          endpoint: null,
-          type: event.type,
-          data: JSON.parse(event.data) as unknown,
-        }),
-      ];
-    });
+    const types = new Map(events.map((e) => [e.id, e.type]));
+    const leased = rows.flatMap((row) =>
+      row.leased
+        ? [
+            toClaimed({
+              ...row,
+              batch_event_ids: null,
+              endpoint: null,
+              type: types.get(row.event_id)!,
+            }),
+          ]
+        : [],
+    );
     if (reservation) this.handoff.adopt(reservation, leased);
     if (rows.length > leased.length) {
       this.signal.wake();
