@@ -580,29 +580,56 @@ export class DeliveryDispatcher
         at: seen && seen.at < r.at ? seen.at : r.at,
       });
     }
+    // One JSON document for the whole batch: serialised natively, where 25 text arrays cost more
+    // to escape than the statement costs to run.
+    const rows = records.map((r) => ({
+      attempt_id: r.attemptId === '' ? null : r.attemptId,
+      delivery_id: r.delivery.id,
+      company_id: r.delivery.companyId,
+      event_id: r.delivery.eventId,
+      subscription_id: r.delivery.subscriptionId,
+      event_type: r.delivery.eventType,
+      attempt_number: r.delivery.attemptNumber,
+      status: r.status,
+      status_code: r.statusCode,
+      duration_ms: r.durationMs,
+      error: r.error,
+      response_body: stripNul(r.responseBody),
+      request_headers: r.requestHeaders,
+      at: r.at,
+      next_status: r.nextStatus,
+      next_attempt_at: r.nextAttemptAt,
+    }));
     await this.withAsyncCommit(
-      `WITH attempt_rows AS (
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(attempt_id uuid, delivery_id uuid,
+           company_id varchar, event_id uuid, subscription_id uuid, event_type varchar, attempt_number int, status varchar, status_code int, duration_ms int, error text,
+           response_body text, request_headers jsonb, at timestamptz, next_status varchar,
+           next_attempt_at timestamptz)
+       ), attempt_rows AS (
          INSERT INTO webhook_attempts (id, company_id, delivery_id, event_id, subscription_id, event_type,
            attempt_number, status, status_code, duration_ms, error, response_body, request_headers, created_at)
-         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::uuid[], $4::uuid[], $5::uuid[], $6::varchar[],
-           $7::int[], $8::varchar[], $9::int[], $10::int[], $11::text[], $12::text[], $13::jsonb[], $14::timestamptz[])
+         SELECT v.attempt_id, v.company_id, v.delivery_id, v.event_id, v.subscription_id, v.event_type,
+                v.attempt_number, v.status, v.status_code, v.duration_ms, v.error, v.response_body,
+                v.request_headers, v.at
+         FROM v WHERE v.attempt_id IS NOT NULL
          RETURNING 1
        ), delivery_rows AS (
          UPDATE webhook_deliveries d
-         SET status = v.status, next_attempt_at = v.next_attempt_at,
-             last_status_code = COALESCE(v.status_code, CASE WHEN v.attempted THEN NULL ELSE d.last_status_code END),
-             last_error = CASE WHEN v.attempted THEN v.error ELSE d.last_error END,
-             last_attempt_at = CASE WHEN v.attempted THEN v.at ELSE d.last_attempt_at END,
-             attempt_count = CASE WHEN v.attempted THEN d.attempt_count ELSE d.attempt_count - 1 END,
+         SET status = v.next_status, next_attempt_at = v.next_attempt_at,
+             last_status_code = COALESCE(v.status_code, CASE WHEN v.attempt_id IS NOT NULL THEN NULL ELSE d.last_status_code END),
+             last_error = CASE WHEN v.attempt_id IS NOT NULL THEN v.error ELSE d.last_error END,
+             last_attempt_at = CASE WHEN v.attempt_id IS NOT NULL THEN v.at ELSE d.last_attempt_at END,
+             attempt_count = CASE WHEN v.attempt_id IS NOT NULL THEN d.attempt_count ELSE d.attempt_count - 1 END,
              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-         FROM unnest($15::uuid[], $16::varchar[], $17::timestamptz[], $18::int[], $19::text[],
-           $20::timestamptz[], $21::bool[]) AS v(id, status, next_attempt_at, status_code, error, at, attempted)
-         WHERE d.id = v.id AND d.lease_owner = $22 AND d.status = 'sending'
+         FROM v
+         -- id = ANY($6): primary-key lookups, whatever the table's statistics say.
+         WHERE d.id = ANY($6::uuid[]) AND d.id = v.delivery_id AND d.lease_owner = $2 AND d.status = 'sending'
          RETURNING d.id
        ), subscription_rows AS (
          UPDATE webhook_subscriptions s
          SET failing_since = CASE WHEN v.ok THEN NULL ELSE v.since END
-         FROM unnest($23::uuid[], $24::bool[], $25::timestamptz[]) AS v(id, ok, since)
+         FROM unnest($3::uuid[], $4::bool[], $5::timestamptz[]) AS v(id, ok, since)
          WHERE s.id = v.id
            AND ((v.ok AND s.failing_since IS NOT NULL) OR (NOT v.ok AND s.failing_since IS NULL))
          RETURNING s.id
@@ -610,31 +637,12 @@ export class DeliveryDispatcher
        SELECT (SELECT count(*) FROM attempt_rows) AS attempts, (SELECT count(*) FROM delivery_rows) AS deliveries,
               (SELECT count(*) FROM subscription_rows) AS subscriptions, ${ASYNC_COMMIT}`,
       [
-        attempts.map((r) => r.attemptId),
-        attempts.map((r) => r.delivery.companyId),
-        attempts.map((r) => r.delivery.id),
-        attempts.map((r) => r.delivery.eventId),
-        attempts.map((r) => r.delivery.subscriptionId),
-        attempts.map((r) => r.delivery.eventType),
-        attempts.map((r) => r.delivery.attemptNumber),
-        attempts.map((r) => r.status),
-        attempts.map((r) => r.statusCode),
-        attempts.map((r) => r.durationMs),
-        attempts.map((r) => r.error),
-        attempts.map((r) => stripNul(r.responseBody)),
-        attempts.map((r) => JSON.stringify(r.requestHeaders)),
-        attempts.map((r) => r.at.toISOString()),
-        records.map((r) => r.delivery.id),
-        records.map((r) => r.nextStatus),
-        records.map((r) => r.nextAttemptAt?.toISOString() ?? null),
-        records.map((r) => r.statusCode),
-        records.map((r) => r.error),
-        records.map((r) => r.at.toISOString()),
-        records.map((r) => r.attemptId !== ''),
+        JSON.stringify(rows),
         this.owner,
         [...subscriptionOutcome.keys()],
         [...subscriptionOutcome.values()].map((v) => v.ok),
         [...subscriptionOutcome.values()].map((v) => v.at.toISOString()),
+        records.map((r) => r.delivery.id),
       ],
     );
   }
