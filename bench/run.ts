@@ -10,7 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import axios from 'axios';
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -32,6 +32,8 @@ const FANOUT = 1_000;
 const LATENCY_RATE = 50;
 const LATENCY_SECONDS = 10;
 const PHASE_TIMEOUT_MS = 180_000;
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these. */
+const CLOCK_TICKS = 100;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 const eventData = () => ({
@@ -157,25 +159,59 @@ async function clearSubscriptions(app: INestApplication): Promise<void> {
   await sleep(1100); // the dispatcher's subscription cache lives one second
 }
 
+/**
+ * CPU time (ms) used so far by the PostgreSQL backends serving this database, read from /proc
+ * (null where PostgreSQL runs elsewhere). The app's pool keeps its connections for the phase.
+ */
+async function databaseCpuMs(dataSource: DataSource): Promise<number | null> {
+  const rows = await dataSource.query<{ pid: number }[]>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      return null;
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
 /** 20,000 events to one subscription: first publish to last arrival. */
 async function throughput(
   app: INestApplication,
   receiver: Receiver,
   events: number,
-): Promise<{ perSec: number; publishPerSec: number }> {
+): Promise<{
+  perSec: number;
+  publishPerSec: number;
+  appCpuMsPerDelivery: number;
+  dbCpuMsPerDelivery: number | null;
+}> {
   await clearSubscriptions(app);
   await subscribe(app, receiver.url('/throughput'));
   await receiver.reset();
   const publisher = app.get(WebhookPublisher);
+  const dataSource = app.get(DataSource);
+  const cpuBefore = process.cpuUsage();
+  const dbBefore = await databaseCpuMs(dataSource);
   const started = Date.now();
   await pool(events, 64, () =>
     publisher.publish('contract.signed', eventData(), { companyId: COMPANY }),
   );
   const published = Date.now();
   const done = await receiver.waitForDistinct(events);
+  const cpu = process.cpuUsage(cpuBefore);
+  const dbAfter = await databaseCpuMs(dataSource);
   return {
     perSec: events / ((done - started) / 1000),
     publishPerSec: events / ((published - started) / 1000),
+    // The bench's own publishing loop included: it is the app's caller.
+    appCpuMsPerDelivery: (cpu.user + cpu.system) / 1000 / events,
+    dbCpuMsPerDelivery:
+      dbBefore === null || dbAfter === null ? null : (dbAfter - dbBefore) / events,
   };
 }
 
@@ -376,11 +412,12 @@ async function main(): Promise<void> {
     }
     // The backlog first, on a fresh process, so its peak RSS is the app's own.
     const drained = await backlog(app, receiver);
-    const { perSec: deliveriesPerSec, publishPerSec } = await throughput(
-      app,
-      receiver,
-      THROUGHPUT_EVENTS,
-    );
+    const {
+      perSec: deliveriesPerSec,
+      publishPerSec,
+      appCpuMsPerDelivery,
+      dbCpuMsPerDelivery,
+    } = await throughput(app, receiver, THROUGHPUT_EVENTS);
     const bareUndiciPerSec = await bareUndici(receiver, THROUGHPUT_EVENTS);
     const seedAxiosPerSec = await seedAxios(receiver, THROUGHPUT_EVENTS);
     const lat = await latency(app, receiver);
@@ -398,6 +435,8 @@ async function main(): Promise<void> {
       events: THROUGHPUT_EVENTS,
       deliveriesPerSec: round(deliveriesPerSec),
       publishPerSec: round(publishPerSec),
+      appCpuMsPerDelivery: round(appCpuMsPerDelivery, 3),
+      dbCpuMsPerDelivery: dbCpuMsPerDelivery === null ? null : round(dbCpuMsPerDelivery, 3),
       bareUndiciPerSec: round(bareUndiciPerSec),
       ratio: round(deliveriesPerSec / bareUndiciPerSec, 3),
       seedAxiosPerSec: round(seedAxiosPerSec),
