@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 
 /** An accepted event: stored once, fanned out to one delivery per matching subscription. */
 @Entity({ name: 'webhook_events' })
-@Index('idx_webhook_events_created', ['createdAt'])
+// BRIN (retention purge), created by its migration: TypeORM cannot declare the access method.
+@Index('idx_webhook_events_created', { synchronize: false })
 @Index('uq_webhook_events_idempotency', { synchronize: false })
 export class WebhookEvent {
   @PrimaryColumn('uuid')
