@@ -15,8 +15,7 @@ import type { AttemptStatus } from './delivery-status';
 @Entity({ name: 'webhook_attempts' })
 @Index('idx_webhook_attempts_subscription_created', ['subscriptionId', 'createdAt', 'id'])
 @Index('idx_webhook_attempts_delivery', ['deliveryId', 'attemptNumber'])
-// BRIN (retention purge), created by its migration: TypeORM cannot declare the access method.
-@Index('idx_webhook_attempts_created', { synchronize: false })
+@Index('idx_webhook_attempts_created', ['createdAt'])
 @Check('ck_webhook_attempts_status', `"status" IN ('succeeded', 'failed')`)
 export class WebhookAttempt {
   @PrimaryColumn('uuid')

@@ -2,8 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 
 /** An accepted event: stored once, fanned out to one delivery per matching subscription. */
 @Entity({ name: 'webhook_events' })
-// BRIN (retention purge), created by its migration: TypeORM cannot declare the access method.
-@Index('idx_webhook_events_created', { synchronize: false })
+@Index('idx_webhook_events_created', ['createdAt'])
 @Index('uq_webhook_events_idempotency', { synchronize: false })
 export class WebhookEvent {
   @PrimaryColumn('uuid')
