@@ -73,6 +73,21 @@ describe('hand-off: deliveries created by a publish go straight to this instance
       });
     });
 
+    it('a subscription with a 30 s timeout: the lease is its timeout plus 5 s', async () => {
+      const companyId = 'handoff-long-timeout';
+      await helpers.subscribe(companyId, '/handoff/hang-long', { requestTimeoutMs: 30_000 });
+      receiver.script('/handoff/hang-long', { hang: true });
+      const { id } = await t.app
+        .get(WebhookPublisher)
+        .publish('contract.signed', contractSigned(), { companyId });
+      await receiver.waitFor(1, '/handoff/hang-long', 5000);
+      expect(await deliveryRow(t, id)).toMatchObject({
+        status: 'sending',
+        lease_ms: 35_000,
+        untouched: true,
+      });
+    });
+
     it("a retry sends the first attempt's body byte for byte (data as stored, keys in jsonb order)", async () => {
       const companyId = 'handoff-retry-body';
       await helpers.subscribe(companyId, '/handoff/retry', { ...FAST_RETRIES });
@@ -116,6 +131,58 @@ describe('hand-off: deliveries created by a publish go straight to this instance
         [companyId],
       );
       expect(attempts).toEqual([{ attempt_number: 1, count: 200 }]);
+    });
+  });
+
+  describe('with a dispatcher of concurrency 20 and endpoints that never answer', () => {
+    let t: TestApp;
+    let receiver: TestReceiver;
+
+    beforeAll(async () => {
+      // Only a commit wakes the loop (no polling claim racing the publish), and the hanging
+      // requests are abandoned quickly at shutdown.
+      t = await createTestApp(DELIVERY_ENV, {
+        webhooks: { dispatch: { concurrency: 20, pollIntervalMs: 60_000, shutdownGraceMs: 200 } },
+      });
+      receiver = await TestReceiver.start();
+    });
+    afterAll(async () => {
+      await t?.close();
+      await receiver?.close();
+    });
+
+    it('a publish of 40 takes 3/4 of the room (15) from memory, the claim the rest (5): never more than 20 held', async () => {
+      const companyId = 'handoff-bound';
+      await deliveryHelpers(
+        () => t,
+        () => receiver,
+        [PUBLISH, MANAGE],
+      ).subscribe(companyId, '/handoff/bound', { requestTimeoutMs: 20_000 });
+      receiver.script(
+        '/handoff/bound',
+        ...Array.from({ length: 40 }, () => ({ hang: true as const })),
+      );
+      const published = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          t.app.get(WebhookPublisher).publish('contract.signed', contractSigned(), { companyId }),
+        ),
+      );
+      await receiver.waitFor(20, '/handoff/bound', 10_000);
+      await sleep(500);
+      expect(receiver.on('/handoff/bound')).toHaveLength(20);
+      const rows = await Promise.all(published.map(({ id }) => deliveryRow(t, id)));
+      const count = (f: (r: DeliveryRow) => boolean) => rows.filter(f).length;
+      expect(count((r) => r.status === 'sending' && r.untouched)).toBe(15);
+      expect(count((r) => r.status === 'sending' && !r.untouched)).toBe(5);
+      expect(count((r) => r.status === 'pending' && r.lease_owner === null)).toBe(20);
+    });
+
+    it('closing with those 20 requests hanging aborts them after the 200 ms grace, not their 20 s timeout', async () => {
+      const closing = t;
+      t = undefined as unknown as TestApp;
+      const started = Date.now();
+      await closing.close();
+      expect(Date.now() - started).toBeLessThan(5000);
     });
   });
 

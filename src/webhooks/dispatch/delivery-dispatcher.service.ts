@@ -28,6 +28,8 @@ import { deliveryMetrics } from './delivery-metrics';
 import { decideAfterAttempt } from './retry-policy';
 import { SubscriptionHealth } from './subscription-health.service';
 import { errorMessage } from '../common/error-message';
+import { storable } from '../common/storable-text';
+import { isRefusedStatement } from '../common/sql-state';
 
 /** The outcome of one attempt, as the recorder writes it. */
 export interface AttemptRecord {
@@ -96,6 +98,15 @@ export class DeliveryDispatcher
   private readonly breakers: CircuitBreakers;
   /** The URL each breaker was tripped on: a subscription moved to another URL starts closed. */
   private readonly breakerUrls = new Map<string, string>();
+  /** Hand-off reservations not yet adopted (their publish's statement is running). */
+  private reservations = 0;
+  private reservationWaiters: (() => void)[] = [];
+  /** Hand-offs being started (loading their subscriptions). */
+  private readonly starting = new Set<Promise<void>>();
+  /** The last claim came back full: due deliveries wait in the database, hand-off pauses. */
+  private backlogged = false;
+  /** Shut down: nothing more is written. */
+  private closed = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -123,6 +134,10 @@ export class DeliveryDispatcher
     this.signal.dispose();
     this.notifySlot();
     await this.loop;
+    // Publishes whose group was being written when the shutdown began: their deliveries are
+    // committed leased to this instance, and released below with the rest.
+    await this.reservationsSettled(this.settings.dispatch.shutdownGraceMs);
+    await Promise.allSettled([...this.starting]);
     for (const lane of this.lanes.values()) {
       this.held -= lane.queue.length;
       lane.queue.length = 0;
@@ -133,46 +148,68 @@ export class DeliveryDispatcher
     await Promise.race([Promise.allSettled([...this.sends]), grace]);
     await this.flushAll(this.settings.dispatch.shutdownGraceMs);
     await this.releaseLeases();
+    // Requests still running past the grace are aborted; their deliveries were just given back,
+    // so their outcomes are not recorded (the connection pool is about to close).
+    this.closed = true;
+    this.buffer = [];
     await this.http.close();
   }
 
   /**
    * Room for deliveries a publish creates already leased to this instance (see DeliveryHandoff):
    * at most three quarters of `concurrency` held in all, so that claims of due retries and of the
-   * overflow always keep a quarter. The room counts as held until `adopt`.
+   * overflow always keep a quarter; none while due deliveries wait in the database (the last
+   * claim came back full), so that new events do not overtake them; none for a subscription whose
+   * lane is full or whose endpoint is paused. The room counts as held until `adopt`.
    */
   reserve(max: number): HandoffReservation | null {
-    if (this.stopping || !this.loop) return null;
+    if (this.stopping || !this.loop || this.backlogged) return null;
     const room = Math.floor((this.settings.dispatch.concurrency * 3) / 4) - this.held;
     const take = Math.max(0, Math.min(room, max));
     if (take === 0) return null;
     this.held += take;
+    this.reservations++;
     return {
       take,
       owner: this.owner,
-      excluded: this.breakers.paused(),
+      excluded: [...this.saturatedSubscriptions(), ...this.breakers.paused()],
+      perSubscription: this.settings.dispatch.perSubscriptionConcurrency,
       leaseSeconds: this.settings.leaseSeconds,
       leaseMarginSeconds: LEASE_MARGIN_MS / 1000,
     };
   }
 
-  /** Sends deliveries created leased to this instance, as if it had just claimed them. */
+  /**
+   * Sends deliveries created leased to this instance, as if it had just claimed them. While
+   * shutting down they are left to `releaseLeases`, which runs once every reservation settled.
+   */
   adopt(reservation: HandoffReservation, deliveries: ClaimedDelivery[]): void {
     this.held -= reservation.take;
-    if (deliveries.length === 0) {
+    this.reservations--;
+    if (this.reservations === 0) {
+      this.reservationWaiters.forEach((resolve) => resolve());
+      this.reservationWaiters = [];
+    }
+    if (deliveries.length === 0 || this.stopping) {
       this.notifySlot();
       return;
     }
-    if (this.stopping) {
-      // Shutting down: give them back at once rather than let their leases run out.
-      void this.release(deliveries.map((d) => d.id)).catch(() => undefined);
-      return;
-    }
-    this.start(deliveries).catch((error: unknown) => {
-      this.held -= deliveries.length;
-      this.logger.error(
-        `Starting ${deliveries.length} handed-off deliveries failed (${errorMessage(error)}); their leases expire and they are sent again`,
-      );
+    const starting: Promise<void> = this.start(deliveries)
+      .catch((error: unknown) => {
+        this.held -= deliveries.length;
+        this.logger.error(
+          `Starting ${deliveries.length} handed-off deliveries failed (${errorMessage(error)}); their leases expire and they are sent again`,
+        );
+      })
+      .finally(() => this.starting.delete(starting));
+    this.starting.add(starting);
+  }
+
+  private reservationsSettled(timeoutMs: number): Promise<void> {
+    if (this.reservations === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.reservationWaiters.push(resolve);
+      setTimeout(resolve, timeoutMs).unref();
     });
   }
 
@@ -227,14 +264,17 @@ export class DeliveryDispatcher
       }
       let claimed: ClaimedDelivery[];
       const saturated = this.saturatedSubscriptions();
+      const limit = Math.min(free, batch);
+      // Counted as held while the claim runs, so that hand-offs meanwhile see the room it takes.
+      this.held += limit;
       try {
         // Paused endpoints (circuit open) are left out too, until their probe is due.
-        claimed = await this.claim(Math.min(free, batch), [
-          ...saturated,
-          ...this.breakers.paused(),
-        ]);
+        claimed = await this.claim(limit, [...saturated, ...this.breakers.paused()]);
+        this.held -= limit;
+        this.backlogged = claimed.length === limit;
         this.failures = 0;
       } catch (error) {
+        this.held -= limit;
         this.failures++;
         const delay = Math.min(10_000, 200 * 2 ** Math.min(this.failures, 6));
         this.logger.warn(
@@ -327,6 +367,11 @@ export class DeliveryDispatcher
       }
     }
     const targets = await this.targets.forSubscriptions(versions);
+    if (this.stopping) {
+      // Shutdown began while the subscriptions loaded: releaseLeases gives these back.
+      this.held -= claimed.length;
+      return;
+    }
     const touched = new Set<SubscriptionLane>();
     for (const delivery of claimed) {
       const target = delivery.subscriptionId
@@ -533,11 +578,19 @@ export class DeliveryDispatcher
    * changes in one statement, MAX_WRITERS at a time. Failed writes go back to the buffer.
    */
   private flush(): void {
+    if (this.closed) {
+      this.buffer = [];
+      return;
+    }
     while (this.buffer.length > 0 && this.writes.size < MAX_WRITERS) {
       const records = this.buffer.splice(0, RECORD_BATCH);
       const write: Promise<void> = this.write(records)
         .then(() => this.afterWrite(records))
         .catch((error: unknown) => {
+          if (this.closed) return;
+          // The same records would be refused again and hold up every record queued behind
+          // them: each is tried alone, and one refused alone is dropped.
+          if (isRefusedStatement(error)) return this.writeOneByOne(records);
           this.buffer.unshift(...records);
           this.logger.warn(
             `Recording ${records.length} attempts failed (${errorMessage(error)}); retrying`,
@@ -549,6 +602,28 @@ export class DeliveryDispatcher
           this.scheduleFlush();
         });
       this.writes.add(write);
+    }
+  }
+
+  /**
+   * After PostgreSQL refused a batch: writes its records one at a time. A record refused alone is
+   * dropped with an error log; its delivery stays leased until the lease ends, and is then sent
+   * again (at least once holds). One that fails otherwise goes back to the buffer.
+   */
+  private async writeOneByOne(records: AttemptRecord[]): Promise<void> {
+    for (const record of records) {
+      try {
+        await this.write([record]);
+        await this.afterWrite([record]);
+      } catch (error) {
+        if (!isRefusedStatement(error)) {
+          this.buffer.push(record);
+          continue;
+        }
+        this.logger.error(
+          `Recording the attempt of delivery ${record.delivery.id} refused by PostgreSQL (${errorMessage(error)}); dropped, the delivery is sent again when its lease ends`,
+        );
+      }
     }
   }
 
@@ -593,8 +668,8 @@ export class DeliveryDispatcher
       status: r.status,
       status_code: r.statusCode,
       duration_ms: r.durationMs,
-      error: r.error,
-      response_body: stripNul(r.responseBody),
+      error: storable(r.error),
+      response_body: storable(r.responseBody),
       request_headers: r.requestHeaders,
       at: r.at,
       next_status: r.nextStatus,
@@ -613,6 +688,8 @@ export class DeliveryDispatcher
                 v.attempt_number, v.status, v.status_code, v.duration_ms, v.error, v.response_body,
                 v.request_headers, v.at
          FROM v WHERE v.attempt_id IS NOT NULL
+         -- A retry of a write that committed but whose answer was lost (connection cut) is a no-op.
+         ON CONFLICT (id) DO NOTHING
          RETURNING 1
        ), delivery_rows AS (
          UPDATE webhook_deliveries d
@@ -794,8 +871,4 @@ function redactHeaders(
   const redacted = { ...headers };
   for (const name of Object.keys(extras)) redacted[name] = '[redacted]';
   return redacted;
-}
-
-function stripNul(text: string): string {
-  return text.includes('\0') ? text.replace(/\0/g, '') : text;
 }

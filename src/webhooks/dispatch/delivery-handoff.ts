@@ -7,8 +7,10 @@ export interface HandoffReservation {
   take: number;
   /** The lease owner name to write. */
   owner: string;
-  /** Subscriptions whose deliveries must stay `pending` (their endpoint is paused). */
+  /** Subscriptions whose deliveries must stay `pending` (lane full, or endpoint paused). */
   excluded: string[];
+  /** Most deliveries of one subscription to create leased. */
+  perSubscription: number;
   /** The least lease, and how much longer than a request's timeout a lease lasts (seconds). */
   leaseSeconds: number;
   leaseMarginSeconds: number;
@@ -17,8 +19,16 @@ export interface HandoffReservation {
 /** The dispatcher's side of the hand-off (the dispatcher depends on the publisher, not back). */
 export interface HandoffTaker {
   reserve(max: number): HandoffReservation | null;
-  /** Takes the deliveries created leased (they may be fewer than reserved; none at all). */
+  /**
+   * Takes the deliveries created leased (they may be fewer than reserved; none at all). Called
+   * exactly once for every reservation, on the taker that made it, even after `detach`.
+   */
   adopt(reservation: HandoffReservation, deliveries: ClaimedDelivery[]): void;
+}
+
+/** A reservation, with the taker that made it (the one `adopt` must reach). */
+export interface HeldReservation extends HandoffReservation {
+  taker: HandoffTaker;
 }
 
 /**
@@ -39,12 +49,14 @@ export class DeliveryHandoff {
   }
 
   /** Room for at most `max` deliveries; null when there is no dispatcher, or it is full or stopping. */
-  reserve(max: number): HandoffReservation | null {
-    const reservation = this.taker?.reserve(max) ?? null;
-    return reservation && reservation.take > 0 ? reservation : null;
+  reserve(max: number): HeldReservation | null {
+    const taker = this.taker;
+    const reservation = taker?.reserve(max) ?? null;
+    return taker && reservation ? { ...reservation, taker } : null;
   }
 
-  adopt(reservation: HandoffReservation, deliveries: ClaimedDelivery[]): void {
-    this.taker?.adopt(reservation, deliveries);
+  /** Hands the deliveries over; must be called once for every reservation, also on failure. */
+  adopt(reservation: HeldReservation, deliveries: ClaimedDelivery[]): void {
+    reservation.taker.adopt(reservation, deliveries);
   }
 }

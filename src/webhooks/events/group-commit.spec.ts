@@ -74,6 +74,58 @@ describe('GroupCommit', () => {
     expect(w.singles.sort()).toEqual([11, 12, 13, 14]);
   });
 
+  it('with maxInFlight 2, a second group goes out while the first is written', async () => {
+    const groups: number[][] = [];
+    const gates: (() => void)[] = [];
+    const writer = new GroupCommit<number, number>(
+      async (items) => {
+        groups.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items;
+      },
+      async (item) => {
+        groups.push([item]);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return item;
+      },
+      { maxGroup: 10, maxInFlight: 2 },
+    );
+    const first = [writer.submit(1), writer.submit(2)];
+    await Promise.resolve();
+    const second = [writer.submit(3), writer.submit(4)];
+    await Promise.resolve();
+    const third = [writer.submit(5)];
+    await Promise.resolve();
+    expect(groups).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    gates.splice(0).forEach((open) => open());
+    await Promise.all([...first, ...second]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(groups).toEqual([[1, 2], [3, 4], [5]]);
+    gates.splice(0).forEach((open) => open());
+    await expect(Promise.all(third)).resolves.toEqual([5]);
+  });
+
+  it('an error retryAlone refuses (a lost connection) fails every item of the group, none written alone', async () => {
+    const singles: number[] = [];
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), {
+      code: 'ECONNRESET',
+    });
+    const writer = new GroupCommit<number, number>(
+      () => Promise.reject(lost),
+      async (item) => {
+        singles.push(item);
+        return item;
+      },
+      { maxGroup: 10, maxInFlight: 1, retryAlone: (error) => error !== lost },
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((i) => writer.submit(i)));
+    expect(results).toEqual([1, 2, 3].map(() => ({ status: 'rejected', reason: lost })));
+    expect(singles).toEqual([]);
+  });
+
   it('a failed single item rejects its caller and the next items still go out', async () => {
     const w = recordingWriter();
     await expect(w.writer.submit(13)).rejects.toThrow('13 refused');

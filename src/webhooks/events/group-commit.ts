@@ -5,14 +5,19 @@
  * items submitted in the same turn share a group): no waiting under light load, larger groups
  * under heavy load, when one commit per item is what limits the rate.
  *
- * A group that fails is written again item by item, so one bad item fails alone and every other
- * caller gets its own result.
+ * A group that fails is written again item by item (when `retryAlone` says the error may be one
+ * item's), so one bad item fails alone and every other caller gets its own result.
  */
 export interface GroupCommitOptions {
   /** Most items in one group. */
   maxGroup: number;
   /** Groups being written at once. */
   maxInFlight: number;
+  /**
+   * Whether a failed group is written again item by item (an item may be what failed); when not,
+   * every item of the group gets the group's error. Default: always.
+   */
+  retryAlone?: (error: unknown) => boolean;
 }
 
 interface Pending<I, O> {
@@ -75,9 +80,12 @@ export class GroupCommit<I, O> {
     let outputs: O[];
     try {
       outputs = await this.writeGroup(group.map((p) => p.item));
-    } catch {
-      // One item may be what failed (or the connection did): each on its own, and each caller
-      // gets its own outcome.
+    } catch (error) {
+      if (this.options.retryAlone && !this.options.retryAlone(error)) {
+        group.forEach((p) => p.reject(error));
+        return;
+      }
+      // One item may be what failed: each on its own, and each caller gets its own outcome.
       await Promise.all(group.map((p) => this.writeOne(p.item).then(p.resolve, p.reject)));
       return;
     }

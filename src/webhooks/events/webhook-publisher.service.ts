@@ -12,6 +12,7 @@ import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { type ClaimRow, toClaimed } from '../dispatch/claimed-delivery';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';
 import { GroupCommit } from './group-commit';
+import { isRefusedStatement } from '../common/sql-state';
 import { signingSecretProblem } from '../security/secret-cipher';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
 import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
@@ -154,7 +155,15 @@ export class WebhookPublisher {
   private readonly outbox = new GroupCommit<OutboxEvent, PublishedEvent>(
     (events) => this.insertAlone(events),
     async (event) => (await this.insertAlone([event]))[0],
-    { maxGroup: 500, maxInFlight: 4 },
+    {
+      maxGroup: 500,
+      maxInFlight: 4,
+      // Only PostgreSQL refusing the data (class 22) or a constraint (23) may be one event's
+      // fault. Anything else (a lost connection) may even have committed the group: each event
+      // alone would then fail on its id, so every caller gets the group's error, as a publish of
+      // its own would.
+      retryAlone: isRefusedStatement,
+    },
   );
 
   /**
@@ -177,7 +186,8 @@ export class WebhookPublisher {
            RETURNING id, created_at, data
          ), matched AS (
            SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
-                  row_number() OVER () <= $3::int AND NOT (s.id = ANY($4::uuid[])) AS leased
+                  row_number() OVER () <= $3::int AND row_number() OVER (PARTITION BY s.id) <= $7::int
+                    AND NOT (s.id = ANY($4::uuid[])) AS leased
            FROM input i JOIN webhook_subscriptions s
              ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
             AND s.events && string_to_array(i.filters, ',')
@@ -205,6 +215,7 @@ export class WebhookPublisher {
           reservation?.excluded ?? [],
           reservation?.leaseSeconds ?? 0,
           reservation?.leaseMarginSeconds ?? 0,
+          reservation?.perSubscription ?? 0,
         ],
       );
     } catch (error) {

@@ -97,7 +97,8 @@ export class UndiciWebhookHttpClient implements WebhookHttpClient {
     }
   }
 
+  /** Aborts what is still in flight, like the axios client (the dispatcher's grace is over). */
   async close(): Promise<void> {
-    await Promise.all([this.publicAgent.close(), this.privateAgent.close()]);
+    await Promise.all([this.publicAgent.destroy(), this.privateAgent.destroy()]);
   }
 }

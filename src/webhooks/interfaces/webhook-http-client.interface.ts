@@ -29,6 +29,7 @@ export interface WebhookHttpResponse {
 /** The HTTP transport of deliveries; `undici` (default) and `axios` implementations ship. */
 export interface WebhookHttpClient {
   send(request: WebhookHttpRequest): Promise<WebhookHttpResponse>;
+  /** Ends the transport at shutdown, after the dispatcher's grace: aborts requests still running. */
   close(): Promise<void>;
 }
 

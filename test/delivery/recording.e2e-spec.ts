@@ -1,0 +1,91 @@
+import { DeliveryJobs } from '../../src/webhooks/dispatch/delivery-jobs.service';
+import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { eventually, TestReceiver } from '../support/receiver';
+import {
+  contractSigned,
+  DELIVERY_ENV,
+  deliveryHelpers,
+  MANAGE,
+  PUBLISH,
+  sleep,
+} from '../support/delivery-harness';
+
+describe('recording attempts', () => {
+  let t: TestApp;
+  let receiver: TestReceiver;
+  const helpers = deliveryHelpers(
+    () => t,
+    () => receiver,
+    [PUBLISH, MANAGE],
+  );
+
+  beforeAll(async () => {
+    t = await createTestApp({ ...DELIVERY_ENV, WEBHOOKS_LEASE_SECONDS: '5' });
+    receiver = await TestReceiver.start();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+  });
+
+  const deliveryOf = async (eventId: string, subscriptionId: string) =>
+    (
+      await t.dataSource.query<{ status: string; attempts: number }[]>(
+        `SELECT d.status, (SELECT count(*)::int FROM webhook_attempts a WHERE a.delivery_id = d.id) AS attempts
+         FROM webhook_deliveries d WHERE d.event_id = $1 AND d.subscription_id = $2`,
+        [eventId, subscriptionId],
+      )
+    )[0];
+
+  it('an attempt PostgreSQL refuses to record holds up no other record, and its delivery is sent again once its lease ends', async () => {
+    const companyId = 'recording-refused';
+    const refused = await helpers.subscribe(companyId, '/recording/refused', {
+      requestTimeoutMs: 2000,
+    });
+    const healthy = await helpers.subscribe(companyId, '/recording/healthy', {
+      requestTimeoutMs: 2000,
+    });
+    // Attempts of one subscription break a constraint: its records are refused, the batch too.
+    await t.dataSource.query(
+      `ALTER TABLE webhook_attempts ADD CONSTRAINT test_refuse_one CHECK (subscription_id <> '${refused.id}') NOT VALID`,
+    );
+    try {
+      const publisher = t.app.get(WebhookPublisher);
+      const events = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          publisher.publish('contract.signed', contractSigned(), { companyId }),
+        ),
+      );
+      await receiver.waitFor(5, '/recording/refused', 10_000);
+      await receiver.waitFor(5, '/recording/healthy', 10_000);
+      // The healthy subscription's records are written although they shared batches.
+      await eventually(async () => {
+        for (const { id } of events) {
+          expect(await deliveryOf(id, healthy.id)).toMatchObject({ status: 'succeeded' });
+        }
+        return true;
+      }, 10_000);
+      for (const { id } of events) {
+        expect(await deliveryOf(id, refused.id)).toEqual({ status: 'sending', attempts: 0 });
+      }
+    } finally {
+      await t.dataSource.query(`ALTER TABLE webhook_attempts DROP CONSTRAINT test_refuse_one`);
+    }
+    // Once the lease (the 2 s timeout + 5 s) has ended, the reaper hands them out again: sent
+    // again, recorded.
+    await sleep(7500);
+    expect(await t.app.get(DeliveryJobs).reapExpiredLeases()).toBe(5);
+    const requests = await receiver.waitFor(10, '/recording/refused', 10_000);
+    expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(5);
+    await eventually(async () => {
+      const [{ succeeded }] = await t.dataSource.query<{ succeeded: number }[]>(
+        `SELECT count(*)::int AS succeeded FROM webhook_deliveries WHERE subscription_id = $1 AND status = 'succeeded'`,
+        [refused.id],
+      );
+      expect(succeeded).toBe(5);
+      return true;
+    }, 10_000);
+    expect(receiver.on('/recording/healthy')).toHaveLength(5);
+  });
+});
