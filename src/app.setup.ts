@@ -11,6 +11,7 @@ import { requestId } from './logging/logging.module';
 import type { NextFunction, Request, Response } from 'express';
 import type { LogLevel } from './config/app-config';
 import { DatabaseUnavailableInterceptor } from './webhooks/common/database-unavailable';
+import { hasLoneSurrogate } from './webhooks/common/storable-text';
 
 export const JSON_BODY_LIMIT = '256kb';
 /** Deepest nesting of arrays and objects a JSON body may have (validation recurses through it). */
@@ -123,13 +124,11 @@ function rejectUnsafeBodies(req: Request, res: Response, next: NextFunction): vo
  * What makes a parsed JSON value unsafe to validate: nesting deeper than `maxDepth`, or a key or
  * string that is not well-formed Unicode; null when neither. Iterative: no recursion.
  */
-/** With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** PostgreSQL text and jsonb cannot hold NUL, and validators throw on lone surrogates. */
 function unsafeString(text: string): string | null {
   if (text.includes('\u0000')) return 'body must not contain NUL characters (\\u0000)';
-  if (LONE_SURROGATE.test(text)) return 'body must be well-formed Unicode (a lone surrogate)';
+  if (hasLoneSurrogate(text)) return 'body must be well-formed Unicode (a lone surrogate)';
   return null;
 }
 

@@ -3,6 +3,7 @@ import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { AUTHENTICATION_ERROR_PROPERTY } from '../webhooks/webhooks.constants';
 import type { WebhooksPrincipal } from '../webhooks/auth/principal';
+import { hasLoneSurrogate } from '../webhooks/common/storable-text';
 
 interface TokenClaims {
   sub?: unknown;
@@ -55,7 +56,7 @@ function isIdentifier(value: string, max: number): boolean {
     if (code < 0x20 || code === 0x7f) return false;
   }
   // A lone surrogate would be stored as U+FFFD: two different ids, one tenant.
-  return !/\p{Cs}/u.test(value);
+  return !hasLoneSurrogate(value);
 }
 
 function toPrincipal(claims: TokenClaims): WebhooksPrincipal | null {

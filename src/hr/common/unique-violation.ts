@@ -1,8 +1,9 @@
 import { QueryFailedError } from 'typeorm';
+import { sqlState } from '../../webhooks/common/sql-state';
 
 /** Whether the error is PostgreSQL's unique violation (23505) on the named constraint. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; constraint?: string } | undefined;
-  return driverError?.code === '23505' && driverError.constraint === constraint;
+  const driverError = error.driverError as { constraint?: string } | undefined;
+  return sqlState(error) === '23505' && driverError?.constraint === constraint;
 }

@@ -19,7 +19,7 @@ import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { signatureHeaders } from '../signing/signature-headers';
 import { WEBHOOK_HTTP_CLIENT } from '../webhooks.constants';
 import { WebhooksSettings } from '../webhooks-settings';
-import { type ClaimedDelivery, type ClaimRow, toClaimed } from './claimed-delivery';
+import { type ClaimedDelivery, type ClaimRow, leaseExpiresAt, toClaimed } from './claimed-delivery';
 import { CircuitBreakers, isEndpointFailure } from './circuit-breaker';
 import { type DeliveryTarget, DeliveryTargets } from './delivery-targets';
 import { DispatchSignal } from './dispatch-signal';
@@ -48,14 +48,16 @@ export interface AttemptRecord {
 }
 
 /**
- * Selected by the dispatcher's bookkeeping statements: `synchronous_commit = off` for the rest of
- * the statement's own (implicit) transaction, whose commit then does not wait for the WAL flush.
+ * Selected by the dispatcher's bookkeeping statements (claim, record, release): the statement's
+ * own implicit transaction then commits without waiting for the WAL flush, in one round trip (no
+ * BEGIN, SET LOCAL, COMMIT). If PostgreSQL itself crashes and loses the last milliseconds of such
+ * commits, the deliveries concerned go back to `pending` or an expired lease and are sent again
+ * (at least once holds; a receiver drops the duplicate by its webhook-id). Accepting an event
+ * always waits for the flush.
  */
 const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) AS async_commit`;
 
 const RECORD_BATCH = 200;
-/** How much longer than its request timeout a claimed delivery's lease lasts, at least. */
-const LEASE_MARGIN_MS = 5000;
 /** Record writes in flight at once. */
 const MAX_WRITERS = 3;
 
@@ -175,7 +177,6 @@ export class DeliveryDispatcher
       excluded: [...this.saturatedSubscriptions(), ...this.breakers.paused()],
       perSubscription: this.settings.dispatch.perSubscriptionConcurrency,
       leaseSeconds: this.settings.leaseSeconds,
-      leaseMarginSeconds: LEASE_MARGIN_MS / 1000,
     };
   }
 
@@ -330,7 +331,7 @@ export class DeliveryDispatcher
   }
 
   private async claim(limit: number, excluded: string[]): Promise<ClaimedDelivery[]> {
-    const rows = await this.withAsyncCommit<ClaimRow[]>(
+    const rows = await this.dataSource.query<ClaimRow[]>(
       // webhook_due_deliveries: the oldest due rows, locked (FOR UPDATE SKIP LOCKED), leaving out
       // subscriptions in $3; a function so that its plan never depends on table statistics.
       `WITH due AS (
@@ -338,10 +339,11 @@ export class DeliveryDispatcher
        ), claimed AS (
          UPDATE webhook_deliveries d
          SET status = 'sending', lease_owner = $1, attempt_count = d.attempt_count + 1,
-             -- The lease outlasts the request: at least its timeout plus a margin.
-             lease_expires_at = now() + make_interval(secs => greatest($4::float8,
-               COALESCE((SELECT s.request_timeout_ms FROM webhook_subscriptions s WHERE s.id = d.subscription_id),
-                        (d.endpoint ->> 'requestTimeoutMs')::int, 0) / 1000.0 + $5::float8)),
+             lease_expires_at = ${leaseExpiresAt(
+               `COALESCE((SELECT s.request_timeout_ms FROM webhook_subscriptions s WHERE s.id = d.subscription_id),
+                        (d.endpoint ->> 'requestTimeoutMs')::int, 0)`,
+               '$4',
+             )},
              updated_at = now()
          FROM due WHERE d.id = due.id
          RETURNING d.id, d.company_id, d.event_id, d.batch_event_ids, d.subscription_id, d.endpoint,
@@ -349,7 +351,7 @@ export class DeliveryDispatcher
        SELECT c.*, e.type, e.data, e.created_at, s.updated_at AS subscription_version, ${ASYNC_COMMIT}
        FROM claimed c JOIN webhook_events e ON e.id = c.event_id
        LEFT JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
-      [this.owner, limit, excluded, this.settings.leaseSeconds, LEASE_MARGIN_MS / 1000],
+      [this.owner, limit, excluded, this.settings.leaseSeconds],
     );
     return this.withBatchEvents(rows.map(toClaimed));
   }
@@ -675,7 +677,7 @@ export class DeliveryDispatcher
       next_status: r.nextStatus,
       next_attempt_at: r.nextAttemptAt,
     }));
-    await this.withAsyncCommit(
+    await this.dataSource.query(
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(attempt_id uuid, delivery_id uuid,
            company_id varchar, event_id uuid, subscription_id uuid, event_type varchar, attempt_number int, status varchar, status_code int, duration_ms int, error text,
@@ -760,23 +762,11 @@ export class DeliveryDispatcher
   }
 
   /**
-   * Runs one statement that selects {@link ASYNC_COMMIT}: its implicit transaction commits without
-   * waiting for the WAL flush, in one round trip (no BEGIN, SET LOCAL, COMMIT). Used for the
-   * dispatcher's own bookkeeping only: if PostgreSQL itself crashes and loses the last few
-   * milliseconds of such commits, the deliveries concerned go back to `pending` or an expired
-   * lease and are sent again (at least once still holds; a receiver drops the duplicate by its
-   * webhook-id). Accepting an event always waits for the flush.
-   */
-  private async withAsyncCommit<T = unknown>(sql: string, parameters: unknown[]): Promise<T> {
-    return this.dataSource.query<T>(sql, parameters);
-  }
-
-  /**
    * Gives claimed deliveries back without an attempt (their lease is too short to wait any longer,
    * or their endpoint is paused: then they are not due again before `notBefore`).
    */
   private async release(ids: string[], notBefore: Date | null = null): Promise<void> {
-    await this.withAsyncCommit(
+    await this.dataSource.query(
       `WITH released AS (
          UPDATE webhook_deliveries
          SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt_count = attempt_count - 1,

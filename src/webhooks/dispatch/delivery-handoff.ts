@@ -11,9 +11,8 @@ export interface HandoffReservation {
   excluded: string[];
   /** Most deliveries of one subscription to create leased. */
   perSubscription: number;
-  /** The least lease, and how much longer than a request's timeout a lease lasts (seconds). */
+  /** The least lease (seconds): see `leaseExpiresAt`. */
   leaseSeconds: number;
-  leaseMarginSeconds: number;
 }
 
 /** The dispatcher's side of the hand-off (the dispatcher depends on the publisher, not back). */

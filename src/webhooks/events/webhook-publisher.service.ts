@@ -9,7 +9,7 @@ import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.i
 import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { type ClaimRow, toClaimed } from '../dispatch/claimed-delivery';
+import { type ClaimRow, leaseExpiresAt, toClaimed } from '../dispatch/claimed-delivery';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';
 import { GroupCommit } from './group-commit';
 import { isRefusedStatement } from '../common/sql-state';
@@ -186,7 +186,7 @@ export class WebhookPublisher {
            RETURNING id, created_at, data
          ), matched AS (
            SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
-                  row_number() OVER () <= $3::int AND row_number() OVER (PARTITION BY s.id) <= $7::int
+                  row_number() OVER () <= $3::int AND row_number() OVER (PARTITION BY s.id) <= $6::int
                     AND NOT (s.id = ANY($4::uuid[])) AS leased
            FROM input i JOIN webhook_subscriptions s
              ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
@@ -197,8 +197,7 @@ export class WebhookPublisher {
            SELECT gen_random_uuid(), m.company_id, m.event_id, m.subscription_id, m.type,
                   CASE WHEN m.leased THEN 'sending' ELSE 'pending' END, CASE WHEN m.leased THEN 1 ELSE 0 END, now(),
                   CASE WHEN m.leased THEN $2::varchar END,
-                  CASE WHEN m.leased THEN now() + make_interval(secs => greatest($5::float8,
-                    m.request_timeout_ms / 1000.0 + $6::float8)) END
+                  CASE WHEN m.leased THEN ${leaseExpiresAt('m.request_timeout_ms', '$5')} END
            FROM matched m
            RETURNING id, company_id, event_id, subscription_id, event_type, status, attempt_count, lease_expires_at
          )
@@ -214,7 +213,6 @@ export class WebhookPublisher {
           reservation?.take ?? 0,
           reservation?.excluded ?? [],
           reservation?.leaseSeconds ?? 0,
-          reservation?.leaseMarginSeconds ?? 0,
           reservation?.perSubscription ?? 0,
         ],
       );
