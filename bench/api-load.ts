@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { freePort } from '../src/database/free-port';
+import { tenantRequests } from './tenant-requests';
 
 const CONNECTIONS = 200;
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 30);
@@ -61,10 +62,6 @@ interface Tenant {
   subscriptionIds: string[];
   loggedSubscriptionId: string;
   deliveryId: string;
-}
-
-interface LoadContext {
-  tenant?: Tenant;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -257,30 +254,16 @@ async function seed(baseUrl: string, jwtSecret: string, receiverUrl: string): Pr
 
 /** The request mix of one connection's pass: 6 of 10 are subscription list/detail reads. */
 function requestMix(tenants: Tenant[], counts: Map<number, number>): autocannon.Request[] {
-  let nextTenant = 0;
   const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
+  const request = tenantRequests(tenants, eventBody);
+  const counted = {
+    answered: (status: number) => counts.set(status, (counts.get(status) ?? 0) + 1),
+  };
   const step = (
     method: 'GET' | 'POST',
     pathOf: (tenant: Tenant) => string,
     first = false,
-  ): autocannon.Request => ({
-    method,
-    setupRequest: (request, context) => {
-      const ctx = context as LoadContext;
-      if (first || !ctx.tenant) ctx.tenant = tenants[nextTenant++ % tenants.length];
-      return {
-        ...request,
-        path: pathOf(ctx.tenant),
-        headers: {
-          ...request.headers,
-          authorization: `Bearer ${ctx.tenant.token}`,
-          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(method === 'POST' ? { body: eventBody } : {}),
-      };
-    },
-    onResponse: (status) => counts.set(status, (counts.get(status) ?? 0) + 1),
-  });
+  ): autocannon.Request => request(method, pathOf, counted, first);
   return [
     step('GET', () => '/api/webhooks?limit=20', true),
     step('GET', (t) => `/api/webhooks/${pick(t.subscriptionIds)}`),

@@ -22,6 +22,7 @@ import {
 } from '../support/child-app';
 import { createTestDatabase } from '../support/database';
 import { LoadReceiver } from '../support/load-receiver';
+import { tenantRequests } from '../../bench/tenant-requests';
 
 const COMPANIES = ['load-a', 'load-b', 'load-c', 'load-d'];
 const RATE_LIMIT = 600;
@@ -41,10 +42,6 @@ interface Tenant {
 }
 
 /** autocannon's per-connection context: which company this pass through the mix is for. */
-interface LoadContext {
-  tenant?: Tenant;
-}
-
 interface CompanyCount {
   ok: number;
   limited: number;
@@ -224,33 +221,24 @@ describe('the API under 200 concurrent clients', () => {
     );
 
     const tally = new Tally();
-    let nextTenant = 0;
+    const request = tenantRequests(tenants, CONTRACT_SIGNED_BODY);
     /** One request of the mix: its path from the pass's company, its answer counted. */
     const step = (
       route: string,
       method: 'GET' | 'POST',
       pathOf: (tenant: Tenant) => string,
       first = false,
-    ): autocannon.Request => ({
-      method,
-      setupRequest: (request, context) => {
-        const ctx = context as LoadContext;
-        if (first || !ctx.tenant) ctx.tenant = tenants[nextTenant++ % tenants.length];
-        tally.sent.set(route, (tally.sent.get(route) ?? 0) + 1);
-        return {
-          ...request,
-          path: pathOf(ctx.tenant),
-          headers: {
-            ...request.headers,
-            authorization: `Bearer ${ctx.tenant.token}`,
-            ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(method === 'POST' ? { body: CONTRACT_SIGNED_BODY } : {}),
-        };
-      },
-      onResponse: (status, body, context, headers) =>
-        tally.record(route, (context as LoadContext).tenant, status, body, headers ?? {}),
-    });
+    ): autocannon.Request =>
+      request(
+        method,
+        pathOf,
+        {
+          sent: () => tally.sent.set(route, (tally.sent.get(route) ?? 0) + 1),
+          answered: (status, body, tenant, headers) =>
+            tally.record(route, tenant, status, body, headers),
+        },
+        first,
+      );
     const requests: autocannon.Request[] = [
       step('GET /api/webhooks', 'GET', () => '/api/webhooks?limit=20', true),
       step('GET /api/webhooks/:id', 'GET', (t) => `/api/webhooks/${t.subscriptionIds[0]}`),

@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import type { HrEventData } from '../../src/hr/hr-event-types';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
@@ -159,14 +160,7 @@ export function childToken(companyId: string, permissions: string[]): string {
 }
 
 /** `candidate.created` data as the HR module publishes it (CONTRACT.md "Events"). */
-export interface CandidateData {
-  candidateId: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  status: 'new';
-  createdAt: string;
-}
+export type CandidateData = HrEventData['candidate.created'];
 
 /** The `n`th `candidate.created` data of a test, named after `label`. */
 export function candidateCreated(label: string, n: number): CandidateData {
