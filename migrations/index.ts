@@ -2,6 +2,7 @@ import { CreateWebhookSubscriptions1763900000000 } from './1763900000000-CreateW
 import { CreateEventsDeliveriesAttempts1763900100000 } from './1763900100000-CreateEventsDeliveriesAttempts';
 import { AddSubscriptionBatchAndFailureTracking1763900200000 } from './1763900200000-AddSubscriptionBatchAndFailureTracking';
 import { AddClaimDueDeliveriesFunction1763900700000 } from './1763900700000-AddClaimDueDeliveriesFunction';
+import { StableDispatchPlans1763900800000 } from './1763900800000-StableDispatchPlans';
 import { CreateHrCandidates1763900300000 } from './1763900300000-CreateHrCandidates';
 import { CreateHrEmployees1763900400000 } from './1763900400000-CreateHrEmployees';
 import { CreateHrContracts1763900500000 } from './1763900500000-CreateHrContracts';
@@ -16,6 +17,7 @@ export const WEBHOOKS_MIGRATIONS = [
   CreateEventsDeliveriesAttempts1763900100000,
   AddSubscriptionBatchAndFailureTracking1763900200000,
   AddClaimDueDeliveriesFunction1763900700000,
+  StableDispatchPlans1763900800000,
 ];
 
 /** The HR modules' migrations, in order (they need no webhook table). */

@@ -54,6 +54,7 @@ export class AppModule {
           urlPolicy: { allowHttp: config.allowHttp, allowPrivateUrls: config.allowPrivateUrls },
           resolveHost: overrides.resolveHost,
           leaseSeconds: config.leaseSeconds,
+          preparedStatements: config.preparedStatements,
           circuitBreaker: {
             failureThreshold: config.circuitFailures,
             cooldownMs: config.circuitCooldownSeconds * 1000,

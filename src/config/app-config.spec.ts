@@ -36,6 +36,7 @@ describe('loadConfig', () => {
     it('takes the contract defaults', () => {
       expect(config.apiRateLimit).toBe(1000);
       expect(config.leaseSeconds).toBe(30);
+      expect(config.preparedStatements).toBe(true);
       expect(config.logLevel).toBe('info');
       expect(config.allowHttp).toBe(false);
       expect(config.allowPrivateUrls).toBe(false);
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       API_RATE_LIMIT: '0',
       LOG_LEVEL: 'debug',
       WEBHOOKS_LEASE_SECONDS: '120',
+      WEBHOOKS_PREPARED_STATEMENTS: 'false',
       WEBHOOKS_CIRCUIT_FAILURES: '0',
       WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS: '90',
     });
@@ -96,6 +98,7 @@ describe('loadConfig', () => {
       apiRateLimit: 0,
       logLevel: 'debug',
       leaseSeconds: 120,
+      preparedStatements: false,
       circuitFailures: 0,
       circuitCooldownSeconds: 90,
       warnings: [],
@@ -159,6 +162,7 @@ describe('loadConfig', () => {
     ['API_RATE_LIMIT', 'lots'],
     ['WEBHOOKS_LEASE_SECONDS', '0'],
     ['WEBHOOKS_LEASE_SECONDS', 'abc'],
+    ['WEBHOOKS_PREPARED_STATEMENTS', 'sometimes'],
     ['WEBHOOKS_CIRCUIT_FAILURES', '-1'],
     ['WEBHOOKS_CIRCUIT_FAILURES', 'five'],
     ['WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS', '0'],

@@ -85,6 +85,10 @@ export class EnvironmentVariables {
   @Max(3600)
   WEBHOOKS_LEASE_SECONDS = 30;
 
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOKS_PREPARED_STATEMENTS = true;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -112,6 +116,8 @@ export interface AppConfig {
   apiRateLimit: number;
   logLevel: LogLevel;
   leaseSeconds: number;
+  /** Hot statements as named prepared statements (off behind PgBouncer in transaction mode). */
+  preparedStatements: boolean;
   /** Consecutive failed attempts that pause an endpoint (0: never). */
   circuitFailures: number;
   circuitCooldownSeconds: number;
@@ -175,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiRateLimit: vars.API_RATE_LIMIT,
     logLevel: vars.LOG_LEVEL,
     leaseSeconds: vars.WEBHOOKS_LEASE_SECONDS,
+    preparedStatements: vars.WEBHOOKS_PREPARED_STATEMENTS,
     circuitFailures: vars.WEBHOOKS_CIRCUIT_FAILURES,
     circuitCooldownSeconds: vars.WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS,
     warnings,

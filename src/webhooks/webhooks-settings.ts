@@ -38,6 +38,7 @@ export class WebhooksSettings {
   readonly resolveHost: HostResolver;
   readonly defaults: DeliveryDefaults;
   readonly leaseSeconds: number;
+  readonly preparedStatements: boolean;
   readonly cipher: SecretCipher;
   readonly cursors: CursorCodec;
   readonly dispatch: DispatchOptions;
@@ -54,6 +55,7 @@ export class WebhooksSettings {
     this.resolveHost = options.resolveHost ?? systemHostResolver;
     this.defaults = { ...CONTRACT_DELIVERY_DEFAULTS, ...definedOnly(options.defaults ?? {}) };
     this.leaseSeconds = options.leaseSeconds ?? 30;
+    this.preparedStatements = options.preparedStatements ?? true;
     this.cipher = new SecretCipher(options.secretKey);
     this.cursors = new CursorCodec(`cursor:${options.secretKey}`);
     this.dispatch = { ...DEFAULT_DISPATCH_OPTIONS, ...definedOnly(options.dispatch ?? {}) };

@@ -114,6 +114,7 @@ describe('WebhooksModule', () => {
         requestTimeoutMs: 10_000,
       });
       expect(settings.leaseSeconds).toBe(30);
+      expect(settings.preparedStatements).toBe(true);
     });
 
     it('forRootAsync passes injected values to its factory', async () => {

@@ -308,9 +308,13 @@ describe('retries, failures and their consequences', () => {
     );
     expect(resent.attempts.map((a) => a.attemptNumber)).toEqual([1, 2]);
 
-    await t.dataSource.query(`UPDATE webhook_deliveries SET status = 'sending' WHERE id = $1`, [
-      id,
-    ]);
+    // Another instance is sending it.
+    await t.dataSource.query(
+      `UPDATE webhook_deliveries
+       SET status = 'sending', lease_owner = 'another-instance', lease_expires_at = now() + interval '1 minute'
+       WHERE id = $1`,
+      [id],
+    );
     await request(server).post(`/api/deliveries/${id}/retry`).set(auth(company)).expect(409);
     const [row] = await t.dataSource.query<{ status: string }[]>(
       `SELECT status FROM webhook_deliveries WHERE id = $1`,

@@ -43,6 +43,8 @@ export interface DirectEndpoint {
   `"status" IN ('pending', 'sending', 'succeeded', 'failed', 'cancelled')`,
 )
 @Check('ck_webhook_deliveries_target', `"subscription_id" IS NOT NULL OR "endpoint" IS NOT NULL`)
+// A lease owner exactly while sending: the dispatcher finds its own rows by id and owner alone.
+@Check('ck_webhook_deliveries_lease', `("status" = 'sending') = ("lease_owner" IS NOT NULL)`)
 export class WebhookDelivery {
   @PrimaryColumn('uuid')
   id!: string;

@@ -1,3 +1,4 @@
+import { type HotStatement, hotQuery } from '../common/prepared-statement';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
@@ -72,6 +73,46 @@ const FAN_OUT = `
   FROM webhook_subscriptions s
   WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
   RETURNING 1`;
+
+/**
+ * A group of events and their fan-out in one statement ($1: the events as one JSON document). Up
+ * to $3 deliveries ($6 per subscription, none for the subscriptions in $4) are created already
+ * leased to $2 for $5 seconds at least; the others are `pending`. Returns every delivery, with
+ * the event's data as stored for the leased ones.
+ */
+const PUBLISH_GROUP: HotStatement = {
+  name: 'webhooks_publish_group',
+  text: `WITH input AS (
+     SELECT * FROM jsonb_to_recordset($1::jsonb)
+       AS i(id uuid, company_id varchar, type varchar, data jsonb, filters text)
+   ), event AS (
+     INSERT INTO webhook_events (id, company_id, type, data)
+     SELECT id, company_id, type, data FROM input
+     RETURNING id, created_at, data
+   ), matched AS (
+     SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
+            row_number() OVER () <= $3::int AND row_number() OVER (PARTITION BY s.id) <= $6::int
+              AND NOT (s.id = ANY($4::uuid[])) AS leased
+     FROM input i JOIN webhook_subscriptions s
+       ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
+      AND s.events && string_to_array(i.filters, ',')
+   ), created AS (
+     INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
+       attempt_count, next_attempt_at, lease_owner, lease_expires_at)
+     SELECT gen_random_uuid(), m.company_id, m.event_id, m.subscription_id, m.type,
+            CASE WHEN m.leased THEN 'sending' ELSE 'pending' END, CASE WHEN m.leased THEN 1 ELSE 0 END, now(),
+            CASE WHEN m.leased THEN $2::varchar END,
+            CASE WHEN m.leased THEN ${leaseExpiresAt('m.request_timeout_ms', '$5')} END
+     FROM matched m
+     RETURNING id, company_id, event_id, subscription_id, event_type, status, attempt_count, lease_expires_at
+   )
+   SELECT c.id, c.company_id, c.event_id, c.subscription_id, c.event_type, c.attempt_count,
+          c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version,
+          -- As stored (jsonb orders keys): the first attempt's body is then byte for byte a retry's.
+          CASE WHEN c.status = 'sending' THEN e.data END AS data
+   FROM created c JOIN event e ON e.id = c.event_id
+   JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
+};
 
 /**
  * Accepts events: validates them against the catalog, stores each with one delivery per matching
@@ -176,37 +217,9 @@ export class WebhookPublisher {
     const reservation = this.handoff.reserve(events.length * 2);
     let rows: (ClaimRow & { leased: boolean })[];
     try {
-      rows = await this.dataSource.query<(ClaimRow & { leased: boolean })[]>(
-        `WITH input AS (
-           SELECT * FROM jsonb_to_recordset($1::jsonb)
-             AS i(id uuid, company_id varchar, type varchar, data jsonb, filters text)
-         ), event AS (
-           INSERT INTO webhook_events (id, company_id, type, data)
-           SELECT id, company_id, type, data FROM input
-           RETURNING id, created_at, data
-         ), matched AS (
-           SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
-                  row_number() OVER () <= $3::int AND row_number() OVER (PARTITION BY s.id) <= $6::int
-                    AND NOT (s.id = ANY($4::uuid[])) AS leased
-           FROM input i JOIN webhook_subscriptions s
-             ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
-            AND s.events && string_to_array(i.filters, ',')
-         ), created AS (
-           INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
-             attempt_count, next_attempt_at, lease_owner, lease_expires_at)
-           SELECT gen_random_uuid(), m.company_id, m.event_id, m.subscription_id, m.type,
-                  CASE WHEN m.leased THEN 'sending' ELSE 'pending' END, CASE WHEN m.leased THEN 1 ELSE 0 END, now(),
-                  CASE WHEN m.leased THEN $2::varchar END,
-                  CASE WHEN m.leased THEN ${leaseExpiresAt('m.request_timeout_ms', '$5')} END
-           FROM matched m
-           RETURNING id, company_id, event_id, subscription_id, event_type, status, attempt_count, lease_expires_at
-         )
-         SELECT c.id, c.company_id, c.event_id, c.subscription_id, c.event_type, c.attempt_count,
-                c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version,
-                -- As stored (jsonb orders keys): the first attempt's body is then byte for byte a retry's.
-                CASE WHEN c.status = 'sending' THEN e.data END AS data
-         FROM created c JOIN event e ON e.id = c.event_id
-         JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
+      rows = await hotQuery<ClaimRow & { leased: boolean }>(
+        this.dataSource,
+        PUBLISH_GROUP,
         [
           outboxDocument(events),
           reservation?.owner ?? '',
@@ -215,6 +228,7 @@ export class WebhookPublisher {
           reservation?.leaseSeconds ?? 0,
           reservation?.perSubscription ?? 0,
         ],
+        this.settings.preparedStatements,
       );
     } catch (error) {
       if (reservation) this.handoff.adopt(reservation, []);

@@ -28,6 +28,12 @@ export interface WebhooksModuleOptions {
   defaults?: Partial<DeliveryDefaults>;
   /** How long a claimed delivery stays with the instance that claimed it, seconds (default 30). */
   leaseSeconds?: number;
+  /**
+   * Runs the dispatcher's and the group publish's statements as named prepared statements, parsed
+   * and planned once per connection (default true). Turn off behind a pooler that cannot keep
+   * them (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
   /** Event types the host adds at the root (feature modules use `forFeature`). */
   eventTypes?: EventTypeDefinition[];
   /** The delivery engine of this instance. */

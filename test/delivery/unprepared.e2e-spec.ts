@@ -1,0 +1,96 @@
+import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import { sqlState } from '../../src/webhooks/common/sql-state';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { TestReceiver } from '../support/receiver';
+import {
+  contractSigned,
+  DELIVERY_ENV,
+  deliveryHelpers,
+  FAST_RETRIES,
+  MANAGE,
+  PUBLISH,
+  sleep,
+} from '../support/delivery-harness';
+
+/**
+ * WEBHOOKS_PREPARED_STATEMENTS=false (for PgBouncer in transaction mode): the same engine with
+ * ordinary statements. Hand-off, claim, retry and record all go through the statements that are
+ * otherwise prepared.
+ */
+describe('delivery with prepared statements off', () => {
+  let t: TestApp;
+  let receiver: TestReceiver;
+  const helpers = deliveryHelpers(
+    () => t,
+    () => receiver,
+    [PUBLISH, MANAGE],
+  );
+
+  beforeAll(async () => {
+    t = await createTestApp(
+      { ...DELIVERY_ENV, WEBHOOKS_PREPARED_STATEMENTS: 'false' },
+      { webhooks: { dispatch: { concurrency: 20 } } },
+    );
+    receiver = await TestReceiver.start();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+  });
+
+  it('more deliveries than the dispatcher has room for: handed off and claimed, each arrives once', async () => {
+    const companyId = 'unprepared-many';
+    await helpers.subscribe(companyId, '/unprepared/many');
+    const published = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        t.app.get(WebhookPublisher).publish('contract.signed', contractSigned(), { companyId }),
+      ),
+    );
+    const requests = await receiver.waitFor(100, '/unprepared/many', 20_000);
+    expect(requests.map((r) => r.headers['webhook-id']).sort()).toEqual(
+      published.map((p) => p.id).sort(),
+    );
+    await sleep(300);
+    expect(receiver.on('/unprepared/many')).toHaveLength(100);
+    const rows = await t.dataSource.query<{ status: string; count: number }[]>(
+      `SELECT status, count(*)::int AS count FROM webhook_deliveries WHERE company_id = $1 GROUP BY 1`,
+      [companyId],
+    );
+    expect(rows).toEqual([{ status: 'succeeded', count: 100 }]);
+  });
+
+  it('500 then 200: retried with the same webhook-id, two attempts recorded', async () => {
+    const companyId = 'unprepared-retry';
+    const subscription = await helpers.subscribe<{ id: string }>(companyId, '/unprepared/retry', {
+      ...FAST_RETRIES,
+    });
+    receiver.script('/unprepared/retry', { status: 500 }, { status: 200 });
+    const { id } = await t.app
+      .get(WebhookPublisher)
+      .publish('contract.signed', contractSigned(), { companyId });
+    const [first, second] = await receiver.waitFor(2, '/unprepared/retry', 10_000);
+    expect([first.headers['webhook-id'], second.headers['webhook-id']]).toEqual([id, id]);
+    const deliveryId = await helpers.deliveryIdOf(id, subscription.id);
+    const delivery = await helpers.deliveryWhen(
+      companyId,
+      deliveryId,
+      (d) => d.status === 'succeeded',
+    );
+    expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 2 });
+  });
+
+  it('the database refuses a lease owner on a delivery that is not sending (nothing stored)', async () => {
+    const [{ id }] = await t.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM webhook_deliveries WHERE company_id = 'unprepared-many' LIMIT 1`,
+    );
+    const error = await t.dataSource
+      .query(`UPDATE webhook_deliveries SET lease_owner = 'someone' WHERE id = $1`, [id])
+      .catch((e: unknown) => e);
+    expect(sqlState(error)).toBe('23514');
+    const [row] = await t.dataSource.query<{ lease_owner: string | null }[]>(
+      `SELECT lease_owner FROM webhook_deliveries WHERE id = $1`,
+      [id],
+    );
+    expect(row.lease_owner).toBeNull();
+  });
+});

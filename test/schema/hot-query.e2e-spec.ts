@@ -1,0 +1,60 @@
+import { DataSource } from 'typeorm';
+import { hotQuery } from '../../src/webhooks/common/prepared-statement';
+import { isRefusedStatement, sqlState } from '../../src/webhooks/common/sql-state';
+import { createTestDatabase } from '../support/database';
+
+/**
+ * The dispatcher's hot statements run on TypeORM's own pool, prepared once per connection unless
+ * the host turned prepared statements off (a pooler in transaction mode cannot keep them).
+ */
+describe('hotQuery', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('hot_query');
+    // One connection: the session that prepared a statement is the one asked about it.
+    dataSource = new DataSource({ type: 'postgres', url: database.url, extra: { max: 1 } });
+    await dataSource.initialize();
+    await dataSource.query(`CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL CHECK (n >= 0))`);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  const preparedNames = async () =>
+    (
+      await dataSource.query<{ name: string }[]>(
+        `SELECT name FROM pg_prepared_statements ORDER BY name`,
+      )
+    ).map((r) => r.name);
+
+  const insert = {
+    name: 'test_insert',
+    text: `INSERT INTO t (id, n) VALUES ($1, $2) RETURNING id, n`,
+  };
+
+  it('prepares a statement once and runs it again by name, returning its rows', async () => {
+    expect(await hotQuery(dataSource, insert, [1, 10], true)).toEqual([{ id: 1, n: 10 }]);
+    expect(await hotQuery(dataSource, insert, [2, 20], true)).toEqual([{ id: 2, n: 20 }]);
+    expect(await preparedNames()).toEqual(['test_insert']);
+  });
+
+  it('runs an unnamed statement when prepared statements are off', async () => {
+    const select = { name: 'test_select', text: `SELECT count(*)::int AS c FROM t WHERE n > $1` };
+    expect(await hotQuery(dataSource, select, [0], false)).toEqual([{ c: 2 }]);
+    expect(await preparedNames()).not.toContain('test_select');
+  });
+
+  it("passes PostgreSQL's refusal on with its SQLSTATE, and stores nothing", async () => {
+    const error = await hotQuery(dataSource, insert, [3, -1], true).catch((e: unknown) => e);
+    expect(sqlState(error)).toBe('23514');
+    expect(isRefusedStatement(error)).toBe(true);
+    const rows = await dataSource.query<{ c: number }[]>(`SELECT count(*)::int AS c FROM t`);
+    expect(rows[0].c).toBe(2);
+    // The prepared statement still works after the refusal.
+    expect(await hotQuery(dataSource, insert, [3, 30], true)).toEqual([{ id: 3, n: 30 }]);
+  });
+});
