@@ -35,10 +35,6 @@ export class DeliveriesService {
   /** Sends a `webhook.ping` to the subscription now and waits for the answer (no retries). */
   async sendTestPing(companyId: string, subscriptionId: string): Promise<TestDeliveryResultDto> {
     const subscription = await this.subscriptions.require(companyId, subscriptionId);
-    const leaseSeconds = Math.max(
-      this.settings.leaseSeconds,
-      subscription.requestTimeoutMs / 1000 + 5,
-    );
     const eventId = randomUUID();
     const deliveryId = randomUUID();
     await this.dataSource.transaction(async (manager) => {
@@ -54,7 +50,7 @@ export class DeliveriesService {
       await manager.query(
         `INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
            attempt_count, lease_owner, lease_expires_at)
-         VALUES ($1, $2, $3, $4, $5, 'sending', 1, $6, now() + make_interval(secs => $7))`,
+         VALUES ($1, $2, $3, $4, $5, 'sending', 1, $6, webhook_lease_expires_at($7::int, $8::float8))`,
         [
           deliveryId,
           companyId,
@@ -62,7 +58,8 @@ export class DeliveriesService {
           subscriptionId,
           WEBHOOK_PING,
           this.dispatcher.owner,
-          leaseSeconds,
+          subscription.requestTimeoutMs,
+          this.settings.leaseSeconds,
         ],
       );
     });

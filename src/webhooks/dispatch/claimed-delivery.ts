@@ -62,15 +62,3 @@ export function toClaimed(row: ClaimRow): ClaimedDelivery {
     },
   };
 }
-
-/** How much longer than its request timeout a delivery's lease lasts, at least. */
-const LEASE_MARGIN_SECONDS = 5;
-
-/**
- * SQL for the end of the lease a delivery gets when claimed or handed off: `leaseParam` (the
- * configured lease, seconds) at least, and always the request timeout (`timeoutMsSql`) plus a
- * margin, so that the lease outlasts the request.
- */
-export function leaseExpiresAt(timeoutMsSql: string, leaseParam: string): string {
-  return `now() + make_interval(secs => greatest(${leaseParam}::float8, ${timeoutMsSql} / 1000.0 + ${LEASE_MARGIN_SECONDS}))`;
-}

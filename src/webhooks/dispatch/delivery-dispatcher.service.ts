@@ -20,7 +20,7 @@ import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { signatureHeaders } from '../signing/signature-headers';
 import { WEBHOOK_HTTP_CLIENT } from '../webhooks.constants';
 import { WebhooksSettings } from '../webhooks-settings';
-import { type ClaimedDelivery, type ClaimRow, leaseExpiresAt, toClaimed } from './claimed-delivery';
+import { type ClaimedDelivery, type ClaimRow, toClaimed } from './claimed-delivery';
 import { CircuitBreakers, isEndpointFailure } from './circuit-breaker';
 import { type DeliveryTarget, DeliveryTargets } from './delivery-targets';
 import { DispatchSignal } from './dispatch-signal';
@@ -59,73 +59,24 @@ export interface AttemptRecord {
 const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) AS async_commit`;
 
 /**
- * The claim: the oldest due rows (webhook_due_deliveries: locked with FOR UPDATE SKIP LOCKED,
- * leaving out the subscriptions in $3; a function so that its plan never depends on table
- * statistics), leased to this instance ($1) with their events.
+ * The claim: the oldest due rows, leaving out the subscriptions in $3, leased to this instance
+ * ($1) with their events (`webhook_claim_deliveries`: planned with index scans only, so that the
+ * prepared statement never keeps a plan made for an empty queue).
  */
 const CLAIM: HotStatement = {
   name: 'webhooks_claim',
-  text: `WITH due AS (
-     SELECT id FROM webhook_due_deliveries($2::int, $3::uuid[])
-   ), claimed AS (
-     UPDATE webhook_deliveries d
-     SET status = 'sending', lease_owner = $1, attempt_count = d.attempt_count + 1,
-         lease_expires_at = ${leaseExpiresAt(
-           `COALESCE((SELECT s.request_timeout_ms FROM webhook_subscriptions s WHERE s.id = d.subscription_id),
-                    (d.endpoint ->> 'requestTimeoutMs')::int, 0)`,
-           '$4',
-         )},
-         updated_at = now()
-     FROM due WHERE d.id = due.id
-     RETURNING d.id, d.company_id, d.event_id, d.batch_event_ids, d.subscription_id, d.endpoint,
-               d.event_type, d.attempt_count, d.lease_expires_at)
-   SELECT c.*, e.type, e.data, e.created_at, s.updated_at AS subscription_version, ${ASYNC_COMMIT}
-   FROM claimed c JOIN webhook_events e ON e.id = c.event_id
-   LEFT JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
+  text: `SELECT c.*, ${ASYNC_COMMIT} FROM webhook_claim_deliveries($1, $2, $3, $4) c`,
 };
 
-/** The record of a batch of attempts: attempt rows, delivery states, subscription failure marks. */
+/**
+ * The record of a batch of attempts ($1, one JSON object each) of deliveries leased to $2 ($3
+ * their ids): attempt rows, delivery states, and the failing mark of the subscriptions in $4
+ * (answered: $5, since: $6). `webhook_record_attempts` is planned with index scans only.
+ */
 const RECORD: HotStatement = {
   name: 'webhooks_record',
-  text: `WITH v AS (
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(attempt_id uuid, delivery_id uuid,
-       company_id varchar, event_id uuid, subscription_id uuid, event_type varchar, attempt_number int, status varchar, status_code int, duration_ms int, error text,
-       response_body text, request_headers jsonb, at timestamptz, next_status varchar,
-       next_attempt_at timestamptz)
-   ), attempt_rows AS (
-     INSERT INTO webhook_attempts (id, company_id, delivery_id, event_id, subscription_id, event_type,
-       attempt_number, status, status_code, duration_ms, error, response_body, request_headers, created_at)
-     SELECT v.attempt_id, v.company_id, v.delivery_id, v.event_id, v.subscription_id, v.event_type,
-            v.attempt_number, v.status, v.status_code, v.duration_ms, v.error, v.response_body,
-            v.request_headers, v.at
-     FROM v WHERE v.attempt_id IS NOT NULL
-     -- A retry of a write that committed but whose answer was lost (connection cut) is a no-op.
-     ON CONFLICT (id) DO NOTHING
-     RETURNING 1
-   ), delivery_rows AS (
-     UPDATE webhook_deliveries d
-     SET status = v.next_status, next_attempt_at = v.next_attempt_at,
-         last_status_code = COALESCE(v.status_code, CASE WHEN v.attempt_id IS NOT NULL THEN NULL ELSE d.last_status_code END),
-         last_error = CASE WHEN v.attempt_id IS NOT NULL THEN v.error ELSE d.last_error END,
-         last_attempt_at = CASE WHEN v.attempt_id IS NOT NULL THEN v.at ELSE d.last_attempt_at END,
-         attempt_count = CASE WHEN v.attempt_id IS NOT NULL THEN d.attempt_count ELSE d.attempt_count - 1 END,
-         lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-     FROM v
-     -- id = ANY($6): primary-key lookups, whatever the table's statistics say. Our lease
-     -- stands for "still sending" (ck_webhook_deliveries_lease): a status test here would let
-     -- the planner read every leased row through idx_webhook_deliveries_leased instead.
-     WHERE d.id = ANY($6::uuid[]) AND d.id = v.delivery_id AND d.lease_owner = $2
-     RETURNING d.id
-   ), subscription_rows AS (
-     UPDATE webhook_subscriptions s
-     SET failing_since = CASE WHEN v.ok THEN NULL ELSE v.since END
-     FROM unnest($3::uuid[], $4::bool[], $5::timestamptz[]) AS v(id, ok, since)
-     WHERE s.id = v.id
-       AND ((v.ok AND s.failing_since IS NOT NULL) OR (NOT v.ok AND s.failing_since IS NULL))
-     RETURNING s.id
-   )
-   SELECT (SELECT count(*) FROM attempt_rows) AS attempts, (SELECT count(*) FROM delivery_rows) AS deliveries,
-          (SELECT count(*) FROM subscription_rows) AS subscriptions, ${ASYNC_COMMIT}`,
+  text: `SELECT r.*, ${ASYNC_COMMIT}
+         FROM webhook_record_attempts($1::jsonb, $2, $3::uuid[], $4::uuid[], $5::bool[], $6::timestamptz[]) r`,
 };
 
 const RECORD_BATCH = 200;
@@ -738,10 +689,10 @@ export class DeliveryDispatcher
       [
         JSON.stringify(rows),
         this.owner,
+        records.map((r) => r.delivery.id),
         [...subscriptionOutcome.keys()],
         [...subscriptionOutcome.values()].map((v) => v.ok),
         [...subscriptionOutcome.values()].map((v) => v.at.toISOString()),
-        records.map((r) => r.delivery.id),
       ],
       this.settings.preparedStatements,
     );

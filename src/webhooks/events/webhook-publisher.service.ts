@@ -10,7 +10,7 @@ import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.i
 import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { type ClaimRow, leaseExpiresAt, toClaimed } from '../dispatch/claimed-delivery';
+import { type ClaimRow, toClaimed } from '../dispatch/claimed-delivery';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';
 import { GroupCommit } from './group-commit';
 import { isRefusedStatement } from '../common/sql-state';
@@ -102,7 +102,7 @@ const PUBLISH_GROUP: HotStatement = {
      SELECT gen_random_uuid(), m.company_id, m.event_id, m.subscription_id, m.type,
             CASE WHEN m.leased THEN 'sending' ELSE 'pending' END, CASE WHEN m.leased THEN 1 ELSE 0 END, now(),
             CASE WHEN m.leased THEN $2::varchar END,
-            CASE WHEN m.leased THEN ${leaseExpiresAt('m.request_timeout_ms', '$5')} END
+            CASE WHEN m.leased THEN webhook_lease_expires_at(m.request_timeout_ms, $5::float8) END
      FROM matched m
      RETURNING id, company_id, event_id, subscription_id, event_type, status, attempt_count, lease_expires_at
    )
