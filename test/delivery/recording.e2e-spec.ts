@@ -1,3 +1,5 @@
+import request from 'supertest';
+import type { App } from 'supertest/types';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, TestReceiver } from '../support/receiver';
@@ -36,6 +38,15 @@ describe('recording attempts', () => {
       )
     )[0];
 
+  /** webhook_attempt_records_dropped_total, as an operator's Prometheus reads it. */
+  const droppedRecords = async (): Promise<number> => {
+    const metrics = await request(t.app.getHttpServer() as App)
+      .get('/metrics')
+      .expect(200);
+    const match = /^webhook_attempt_records_dropped_total (\d+)$/m.exec(metrics.text);
+    return Number(match?.[1] ?? NaN);
+  };
+
   it('an attempt PostgreSQL refuses to record holds up no other record, and its delivery is sent again once its lease ends', async () => {
     const companyId = 'recording-refused';
     const refused = await helpers.subscribe(companyId, '/recording/refused', {
@@ -44,6 +55,7 @@ describe('recording attempts', () => {
     const healthy = await helpers.subscribe(companyId, '/recording/healthy', {
       requestTimeoutMs: 2000,
     });
+    const droppedBefore = await droppedRecords();
     // Attempts of one subscription break a constraint: its records are refused, the batch too.
     await t.dataSource.query(
       `ALTER TABLE webhook_attempts ADD CONSTRAINT test_refuse_one CHECK (subscription_id <> '${refused.id}') NOT VALID`,
@@ -62,6 +74,11 @@ describe('recording attempts', () => {
         for (const { id } of events) {
           expect(await deliveryOf(id, healthy.id)).toMatchObject({ status: 'succeeded' });
         }
+        return true;
+      }, 10_000);
+      // Each refused record is dropped, counted, and leaves its delivery leased, unlogged.
+      await eventually(async () => {
+        expect(await droppedRecords()).toBe(droppedBefore + 5);
         return true;
       }, 10_000);
       for (const { id } of events) {

@@ -80,8 +80,12 @@ const RECORD: HotStatement = {
 };
 
 const RECORD_BATCH = 200;
-/** Record writes in flight at once. */
-const MAX_WRITERS = 3;
+/**
+ * Record writes in flight at once, and how long records gather before a write: larger batches,
+ * fewer statements (the answer has arrived already; only the log and the lease wait).
+ */
+const MAX_WRITERS = 2;
+const RECORD_GATHER_MS = 5;
 
 /** One subscription's deliveries in this instance: being sent, and waiting for room. */
 interface SubscriptionLane {
@@ -578,7 +582,7 @@ export class DeliveryDispatcher
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       this.flush();
-    }, 2);
+    }, RECORD_GATHER_MS);
   }
 
   /**
@@ -625,9 +629,13 @@ export class DeliveryDispatcher
         await this.afterWrite([record]);
       } catch (error) {
         if (!isRefusedStatement(error)) {
+          this.logger.warn(
+            `Recording the attempt of delivery ${record.delivery.id} failed (${errorMessage(error)}); retrying`,
+          );
           this.buffer.push(record);
           continue;
         }
+        deliveryMetrics.recordsDropped.inc();
         this.logger.error(
           `Recording the attempt of delivery ${record.delivery.id} refused by PostgreSQL (${errorMessage(error)}); dropped, the delivery is sent again when its lease ends`,
         );

@@ -33,6 +33,14 @@ export const deliveryMetrics = {
         labelNames: ['transition'],
       }),
   ),
+  recordsDropped: singleton(
+    'webhook_attempt_records_dropped_total',
+    () =>
+      new Counter({
+        name: 'webhook_attempt_records_dropped_total',
+        help: 'Attempt records PostgreSQL refused: not logged; their deliveries are sent again once their lease ends',
+      }),
+  ),
   published: singleton(
     'webhook_events_published_total',
     () => new Counter({ name: 'webhook_events_published_total', help: 'Events accepted' }),
