@@ -140,8 +140,12 @@ export class StableDispatchPlans1763900800000 implements MigrationInterface {
       END
       $$`);
 
+    // NOT VALID: every write is checked from now on, without reading the whole table under this
+    // migration's lock (which would stop claims and publishes meanwhile). The rows already there
+    // keep the rule (every writer has always set and cleared the owner with the status); an
+    // operator may run VALIDATE CONSTRAINT later, which does not block writes.
     await queryRunner.query(
-      `ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "ck_webhook_deliveries_lease" CHECK (("status" = 'sending') = ("lease_owner" IS NOT NULL))`,
+      `ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "ck_webhook_deliveries_lease" CHECK (("status" = 'sending') = ("lease_owner" IS NOT NULL)) NOT VALID`,
     );
   }
 

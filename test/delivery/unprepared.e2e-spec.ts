@@ -1,7 +1,7 @@
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { sqlState } from '../../src/webhooks/common/sql-state';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { TestReceiver } from '../support/receiver';
+import { eventually, TestReceiver } from '../support/receiver';
 import {
   contractSigned,
   DELIVERY_ENV,
@@ -57,6 +57,13 @@ describe('delivery with prepared statements off', () => {
       [companyId],
     );
     expect(rows).toEqual([{ status: 'succeeded', count: 100 }]);
+    // None of the pool's sessions asked holds the module's statements.
+    for (let i = 0; i < 10; i++) {
+      const prepared = await t.dataSource.query<{ name: string }[]>(
+        `SELECT name FROM pg_prepared_statements WHERE name LIKE 'webhooks%'`,
+      );
+      expect(prepared).toEqual([]);
+    }
   });
 
   it('500 then 200: retried with the same webhook-id, two attempts recorded', async () => {
@@ -80,9 +87,19 @@ describe('delivery with prepared statements off', () => {
   });
 
   it('the database refuses a lease owner on a delivery that is not sending (nothing stored)', async () => {
-    const [{ id }] = await t.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM webhook_deliveries WHERE company_id = 'unprepared-many' LIMIT 1`,
-    );
+    const companyId = 'unprepared-check';
+    await helpers.subscribe(companyId, '/unprepared/check');
+    const event = await t.app
+      .get(WebhookPublisher)
+      .publish('contract.signed', contractSigned(), { companyId });
+    await receiver.waitFor(1, '/unprepared/check', 10_000);
+    const id = await eventually(async () => {
+      const rows = await t.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM webhook_deliveries WHERE event_id = $1 AND status = 'succeeded'`,
+        [event.id],
+      );
+      return rows[0]?.id ?? null;
+    }, 10_000);
     const error = await t.dataSource
       .query(`UPDATE webhook_deliveries SET lease_owner = 'someone' WHERE id = $1`, [id])
       .catch((e: unknown) => e);

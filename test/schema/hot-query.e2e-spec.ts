@@ -13,7 +13,8 @@ describe('hotQuery', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('hot_query');
-    // One connection: the session that prepared a statement is the one asked about it.
+    // One connection: the session that prepared a statement is the one asked about it (as long
+    // as it lives).
     dataSource = new DataSource({ type: 'postgres', url: database.url, extra: { max: 1 } });
     await dataSource.initialize();
     await dataSource.query(`CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL CHECK (n >= 0))`);
@@ -48,13 +49,30 @@ describe('hotQuery', () => {
     expect(await preparedNames()).not.toContain('test_select');
   });
 
-  it("passes PostgreSQL's refusal on with its SQLSTATE, and stores nothing", async () => {
+  const backendPid = async () =>
+    (await dataSource.query<{ pid: number }[]>(`SELECT pg_backend_pid() AS pid`))[0].pid;
+
+  it("passes PostgreSQL's refusal on with its SQLSTATE, stores nothing, and keeps the connection", async () => {
+    const pid = await backendPid();
     const error = await hotQuery(dataSource, insert, [3, -1], true).catch((e: unknown) => e);
     expect(sqlState(error)).toBe('23514');
     expect(isRefusedStatement(error)).toBe(true);
     const rows = await dataSource.query<{ c: number }[]>(`SELECT count(*)::int AS c FROM t`);
     expect(rows[0].c).toBe(2);
-    // The prepared statement still works after the refusal.
+    // Same session, its prepared statement still there and working.
+    expect(await backendPid()).toBe(pid);
     expect(await hotQuery(dataSource, insert, [3, 30], true)).toEqual([{ id: 3, n: 30 }]);
+    expect(await preparedNames()).toContain('test_insert');
+  });
+
+  it('a prepared statement whose result type changed takes its connection with it; the next one prepares it again', async () => {
+    const all = { name: 'test_all', text: `SELECT * FROM t WHERE id = $1` };
+    expect(await hotQuery(dataSource, all, [1], true)).toEqual([{ id: 1, n: 10 }]);
+    const pid = await backendPid();
+    await dataSource.query(`ALTER TABLE t ADD COLUMN note text`);
+    const error = await hotQuery(dataSource, all, [1], true).catch((e: unknown) => e);
+    expect(sqlState(error)).toBe('0A000');
+    expect(await backendPid()).not.toBe(pid);
+    expect(await hotQuery(dataSource, all, [1], true)).toEqual([{ id: 1, n: 10, note: null }]);
   });
 });
