@@ -16,6 +16,22 @@ const DUE_QUERY = `
         FOR UPDATE SKIP LOCKED`;
 
 /**
+ * `webhook_due_deliveries`, the same query and settings in either language: SQL as migration
+ * 1763900700000 made it, PL/pgSQL from this migration on.
+ */
+function dueDeliveriesFunction(language: 'sql' | 'plpgsql'): string {
+  const body = language === 'sql' ? DUE_QUERY : `BEGIN RETURN QUERY ${DUE_QUERY}; END`;
+  return `
+      CREATE OR REPLACE FUNCTION "webhook_due_deliveries"("max_rows" integer, "excluded" uuid[])
+      RETURNS TABLE ("id" uuid)
+      LANGUAGE ${language} VOLATILE
+      ROWS 50
+      SET enable_bitmapscan = off
+      SET enable_seqscan = off
+      AS $$ ${body} $$`;
+}
+
+/**
  * The dispatcher's claim and record as PL/pgSQL functions planned with index scans and nested
  * loops only, and a lease owner exactly while `sending`.
  *
@@ -41,18 +57,7 @@ export class StableDispatchPlans1763900800000 implements MigrationInterface {
       LANGUAGE sql STABLE
       AS $$ SELECT now() + make_interval(secs => greatest(lease_seconds, COALESCE(timeout_ms, 0) / 1000.0 + 5)) $$`);
 
-    await queryRunner.query(`
-      CREATE OR REPLACE FUNCTION "webhook_due_deliveries"("max_rows" integer, "excluded" uuid[])
-      RETURNS TABLE ("id" uuid)
-      LANGUAGE plpgsql VOLATILE
-      ROWS 50
-      SET enable_bitmapscan = off
-      SET enable_seqscan = off
-      AS $$
-      BEGIN
-        RETURN QUERY ${DUE_QUERY};
-      END
-      $$`);
+    await queryRunner.query(dueDeliveriesFunction('plpgsql'));
 
     // Leases the oldest due deliveries (none of the subscriptions in p_excluded) to p_owner, and
     // returns them with their events.
@@ -159,14 +164,7 @@ export class StableDispatchPlans1763900800000 implements MigrationInterface {
     await queryRunner.query(
       `DROP FUNCTION "webhook_claim_deliveries"(varchar, integer, uuid[], double precision)`,
     );
-    await queryRunner.query(`
-      CREATE OR REPLACE FUNCTION "webhook_due_deliveries"("max_rows" integer, "excluded" uuid[])
-      RETURNS TABLE ("id" uuid)
-      LANGUAGE sql VOLATILE
-      ROWS 50
-      SET enable_bitmapscan = off
-      SET enable_seqscan = off
-      AS $$ ${DUE_QUERY} $$`);
+    await queryRunner.query(dueDeliveriesFunction('sql'));
     await queryRunner.query(`DROP FUNCTION "webhook_lease_expires_at"(integer, double precision)`);
   }
 }

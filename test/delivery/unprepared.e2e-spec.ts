@@ -1,14 +1,11 @@
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { sqlState } from '../../src/webhooks/common/sql-state';
-import { createTestApp, type TestApp } from '../support/test-app';
-import { eventually, TestReceiver } from '../support/receiver';
+import { eventually } from '../support/receiver';
 import {
   contractSigned,
   DELIVERY_ENV,
-  deliveryHelpers,
+  deliveryFixture,
   FAST_RETRIES,
-  MANAGE,
-  PUBLISH,
   sleep,
 } from '../support/delivery-harness';
 
@@ -18,48 +15,33 @@ import {
  * otherwise prepared.
  */
 describe('delivery with prepared statements off', () => {
-  let t: TestApp;
-  let receiver: TestReceiver;
-  const helpers = deliveryHelpers(
-    () => t,
-    () => receiver,
-    [PUBLISH, MANAGE],
+  const f = deliveryFixture(
+    { ...DELIVERY_ENV, WEBHOOKS_PREPARED_STATEMENTS: 'false' },
+    { webhooks: { dispatch: { concurrency: 20 } } },
   );
-
-  beforeAll(async () => {
-    t = await createTestApp(
-      { ...DELIVERY_ENV, WEBHOOKS_PREPARED_STATEMENTS: 'false' },
-      { webhooks: { dispatch: { concurrency: 20 } } },
-    );
-    receiver = await TestReceiver.start();
-  });
-  afterAll(async () => {
-    await t?.close();
-    await receiver?.close();
-  });
 
   it('more deliveries than the dispatcher has room for: handed off and claimed, each arrives once', async () => {
     const companyId = 'unprepared-many';
-    await helpers.subscribe(companyId, '/unprepared/many');
+    await f.helpers.subscribe(companyId, '/unprepared/many');
     const published = await Promise.all(
       Array.from({ length: 100 }, () =>
-        t.app.get(WebhookPublisher).publish('contract.signed', contractSigned(), { companyId }),
+        f.t.app.get(WebhookPublisher).publish('contract.signed', contractSigned(), { companyId }),
       ),
     );
-    const requests = await receiver.waitFor(100, '/unprepared/many', 20_000);
+    const requests = await f.receiver.waitFor(100, '/unprepared/many', 20_000);
     expect(requests.map((r) => r.headers['webhook-id']).sort()).toEqual(
       published.map((p) => p.id).sort(),
     );
     await sleep(300);
-    expect(receiver.on('/unprepared/many')).toHaveLength(100);
-    const rows = await t.dataSource.query<{ status: string; count: number }[]>(
+    expect(f.receiver.on('/unprepared/many')).toHaveLength(100);
+    const rows = await f.t.dataSource.query<{ status: string; count: number }[]>(
       `SELECT status, count(*)::int AS count FROM webhook_deliveries WHERE company_id = $1 GROUP BY 1`,
       [companyId],
     );
     expect(rows).toEqual([{ status: 'succeeded', count: 100 }]);
     // None of the pool's sessions asked holds the module's statements.
     for (let i = 0; i < 10; i++) {
-      const prepared = await t.dataSource.query<{ name: string }[]>(
+      const prepared = await f.t.dataSource.query<{ name: string }[]>(
         `SELECT name FROM pg_prepared_statements WHERE name LIKE 'webhooks%'`,
       );
       expect(prepared).toEqual([]);
@@ -68,17 +50,17 @@ describe('delivery with prepared statements off', () => {
 
   it('500 then 200: retried with the same webhook-id, two attempts recorded', async () => {
     const companyId = 'unprepared-retry';
-    const subscription = await helpers.subscribe<{ id: string }>(companyId, '/unprepared/retry', {
+    const subscription = await f.helpers.subscribe<{ id: string }>(companyId, '/unprepared/retry', {
       ...FAST_RETRIES,
     });
-    receiver.script('/unprepared/retry', { status: 500 }, { status: 200 });
-    const { id } = await t.app
+    f.receiver.script('/unprepared/retry', { status: 500 }, { status: 200 });
+    const { id } = await f.t.app
       .get(WebhookPublisher)
       .publish('contract.signed', contractSigned(), { companyId });
-    const [first, second] = await receiver.waitFor(2, '/unprepared/retry', 10_000);
+    const [first, second] = await f.receiver.waitFor(2, '/unprepared/retry', 10_000);
     expect([first.headers['webhook-id'], second.headers['webhook-id']]).toEqual([id, id]);
-    const deliveryId = await helpers.deliveryIdOf(id, subscription.id);
-    const delivery = await helpers.deliveryWhen(
+    const deliveryId = await f.helpers.deliveryIdOf(id, subscription.id);
+    const delivery = await f.helpers.deliveryWhen(
       companyId,
       deliveryId,
       (d) => d.status === 'succeeded',
@@ -88,23 +70,23 @@ describe('delivery with prepared statements off', () => {
 
   it('the database refuses a lease owner on a delivery that is not sending (nothing stored)', async () => {
     const companyId = 'unprepared-check';
-    await helpers.subscribe(companyId, '/unprepared/check');
-    const event = await t.app
+    await f.helpers.subscribe(companyId, '/unprepared/check');
+    const event = await f.t.app
       .get(WebhookPublisher)
       .publish('contract.signed', contractSigned(), { companyId });
-    await receiver.waitFor(1, '/unprepared/check', 10_000);
+    await f.receiver.waitFor(1, '/unprepared/check', 10_000);
     const id = await eventually(async () => {
-      const rows = await t.dataSource.query<{ id: string }[]>(
+      const rows = await f.t.dataSource.query<{ id: string }[]>(
         `SELECT id FROM webhook_deliveries WHERE event_id = $1 AND status = 'succeeded'`,
         [event.id],
       );
       return rows[0]?.id ?? null;
     }, 10_000);
-    const error = await t.dataSource
+    const error = await f.t.dataSource
       .query(`UPDATE webhook_deliveries SET lease_owner = 'someone' WHERE id = $1`, [id])
       .catch((e: unknown) => e);
     expect(sqlState(error)).toBe('23514');
-    const [row] = await t.dataSource.query<{ lease_owner: string | null }[]>(
+    const [row] = await f.t.dataSource.query<{ lease_owner: string | null }[]>(
       `SELECT lease_owner FROM webhook_deliveries WHERE id = $1`,
       [id],
     );

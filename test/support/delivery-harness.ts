@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { eventually, type TestReceiver } from './receiver';
-import type { TestApp } from './test-app';
+import type { AppModuleOverrides } from '../../src/app.module';
+import { eventually, TestReceiver } from './receiver';
+import { createTestApp, type TestApp } from './test-app';
 
 /** The delivery specs' environment: plain-HTTP receivers on 127.0.0.1 are allowed. */
 export const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
@@ -166,4 +167,40 @@ export function deliveryHelpers(
     }, timeoutMs);
 
   return { auth, subscribe, publish, deliveryIdOf, getDelivery, deliveryWhen };
+}
+
+/**
+ * An app (on its own database) and a receiver for the enclosing `describe`: started before its
+ * tests and closed after them. `t` and `receiver` are set once started; a test that closes the
+ * app itself sets `t` to undefined. `helpers` act on them with `permissions`.
+ */
+export function deliveryFixture(
+  env: Record<string, string> = DELIVERY_ENV,
+  overrides: AppModuleOverrides = {},
+  permissions: string[] = [PUBLISH, MANAGE],
+): DeliveryFixture {
+  const fixture = {
+    t: undefined as unknown as TestApp,
+    receiver: undefined as unknown as TestReceiver,
+  } as DeliveryFixture;
+  fixture.helpers = deliveryHelpers(
+    () => fixture.t,
+    () => fixture.receiver,
+    permissions,
+  );
+  beforeAll(async () => {
+    fixture.t = await createTestApp(env, overrides);
+    fixture.receiver = await TestReceiver.start();
+  });
+  afterAll(async () => {
+    await (fixture.t as TestApp | undefined)?.close();
+    await (fixture.receiver as TestReceiver | undefined)?.close();
+  });
+  return fixture;
+}
+
+export interface DeliveryFixture {
+  t: TestApp;
+  receiver: TestReceiver;
+  helpers: ReturnType<typeof deliveryHelpers>;
 }

@@ -35,7 +35,13 @@ function isEsm(filename) {
 
 module.exports = {
   getCacheKey(source, filename) {
-    return crypto.createHash('sha1').update('esm-to-cjs-v3\0').update(filename).update('\0').update(source).digest('hex');
+    return crypto
+      .createHash('sha1')
+      .update('esm-to-cjs-v3\0')
+      .update(filename)
+      .update('\0')
+      .update(source)
+      .digest('hex');
   },
   process(source, filename) {
     if (!isEsm(filename)) return { code: source };

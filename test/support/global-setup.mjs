@@ -22,11 +22,15 @@ async function freePort() {
 /** Tests that run the app as a child process (smoke, crash, several instances) use dist/: build once. */
 function buildApp() {
   const root = path.resolve(import.meta.dirname, '../..');
-  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
   if (result.status !== 0) {
     throw new Error(`nest build failed:\n${result.stdout}\n${result.stderr}`);
   }
@@ -48,7 +52,16 @@ export default async function globalSetup() {
     password: 'postgres',
     persistent: false,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=400', '-c', 'fsync=off'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=400',
+      '-c',
+      'fsync=off',
+    ],
     onLog: () => {},
     onError: () => {},
   });

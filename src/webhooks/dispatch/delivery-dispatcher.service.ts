@@ -5,7 +5,6 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { type HotStatement, hotQuery } from '../common/prepared-statement';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -31,6 +30,7 @@ import { SubscriptionHealth } from './subscription-health.service';
 import { errorMessage } from '../common/error-message';
 import { storable } from '../common/storable-text';
 import { isRefusedStatement } from '../common/sql-state';
+import { type HotStatement, hotQuery } from '../common/prepared-statement';
 
 /** The outcome of one attempt, as the recorder writes it. */
 export interface AttemptRecord {
@@ -63,7 +63,7 @@ const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) AS async_com
  * ($1) with their events (`webhook_claim_deliveries`: planned with index scans only, so that the
  * prepared statement never keeps a plan made for an empty queue).
  */
-const CLAIM: HotStatement = {
+export const CLAIM_STATEMENT: HotStatement = {
   name: 'webhooks_claim',
   text: `SELECT c.*, ${ASYNC_COMMIT} FROM webhook_claim_deliveries($1, $2, $3, $4) c`,
 };
@@ -73,7 +73,7 @@ const CLAIM: HotStatement = {
  * their ids): attempt rows, delivery states, and the failing mark of the subscriptions in $4
  * (answered: $5, since: $6). `webhook_record_attempts` is planned with index scans only.
  */
-const RECORD: HotStatement = {
+export const RECORD_STATEMENT: HotStatement = {
   name: 'webhooks_record',
   text: `SELECT r.*, ${ASYNC_COMMIT}
          FROM webhook_record_attempts($1::jsonb, $2, $3::uuid[], $4::uuid[], $5::bool[], $6::timestamptz[]) r`,
@@ -359,7 +359,7 @@ export class DeliveryDispatcher
   private async claim(limit: number, excluded: string[]): Promise<ClaimedDelivery[]> {
     const rows = await hotQuery<ClaimRow>(
       this.dataSource,
-      CLAIM,
+      CLAIM_STATEMENT,
       [this.owner, limit, excluded, this.settings.leaseSeconds],
       this.settings.preparedStatements,
     );
@@ -693,7 +693,7 @@ export class DeliveryDispatcher
     }));
     await hotQuery(
       this.dataSource,
-      RECORD,
+      RECORD_STATEMENT,
       [
         JSON.stringify(rows),
         this.owner,

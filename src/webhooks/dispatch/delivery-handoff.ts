@@ -11,7 +11,7 @@ export interface HandoffReservation {
   excluded: string[];
   /** Most deliveries of one subscription to create leased. */
   perSubscription: number;
-  /** The least lease (seconds): see `leaseExpiresAt`. */
+  /** The least lease (seconds), as `webhook_lease_expires_at` takes it. */
   leaseSeconds: number;
 }
 

@@ -1,4 +1,3 @@
-import { type HotStatement, hotQuery } from '../common/prepared-statement';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
@@ -14,6 +13,7 @@ import { type ClaimRow, toClaimed } from '../dispatch/claimed-delivery';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';
 import { GroupCommit } from './group-commit';
 import { isRefusedStatement } from '../common/sql-state';
+import { type HotStatement, hotQuery } from '../common/prepared-statement';
 import { signingSecretProblem } from '../security/secret-cipher';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
 import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
