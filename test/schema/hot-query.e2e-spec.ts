@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { hotQuery } from '../../src/webhooks/common/prepared-statement';
 import { isRefusedStatement, sqlState } from '../../src/webhooks/common/sql-state';
 import { createTestDatabase } from '../support/database';
+import { eventually } from '../support/receiver';
+import { TcpProxy } from '../support/tcp-proxy';
 
 /**
  * The dispatcher's hot statements run on TypeORM's own pool, prepared once per connection unless
@@ -63,6 +65,44 @@ describe('hotQuery', () => {
     expect(await backendPid()).toBe(pid);
     expect(await hotQuery(dataSource, insert, [3, 30], true)).toEqual([{ id: 3, n: 30 }]);
     expect(await preparedNames()).toContain('test_insert');
+  });
+
+  it('a connection cut mid-statement rejects the call, with no unhandled error event; the next call connects again', async () => {
+    // The same database through a proxy that can cut the socket (no goodbye from the server).
+    const proxy = await TcpProxy.start(database.url);
+    const cut = new DataSource({
+      type: 'postgres',
+      url: proxy.rewrite(database.url),
+      extra: { max: 1 },
+    });
+    await cut.initialize();
+    try {
+      const pid = (await cut.query<{ pid: number }[]>(`SELECT pg_backend_pid() AS pid`))[0].pid;
+      const slow = hotQuery(cut, { name: 'test_slow', text: `SELECT pg_sleep(10)` }, [], true).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      await eventually(
+        async () => {
+          const [row] = await dataSource.query<{ active: boolean }[]>(
+            `SELECT state = 'active' AS active FROM pg_stat_activity WHERE pid = $1`,
+            [pid],
+          );
+          return row?.active ?? false;
+        },
+        5_000,
+        20,
+      );
+      await proxy.down();
+      expect(String(await slow)).toMatch(/Connection terminated unexpectedly/);
+      await proxy.up();
+      expect(await hotQuery(cut, { name: 'test_one', text: `SELECT 1 AS one` }, [], true)).toEqual([
+        { one: 1 },
+      ]);
+    } finally {
+      await cut.destroy();
+      await proxy.close();
+    }
   });
 
   it('a prepared statement whose result type changed takes its connection with it; the next one prepares it again', async () => {
