@@ -20,6 +20,7 @@ import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
 import { loadConfig } from '../src/config/app-config';
 import { EmbeddedDatabase } from '../src/database/embedded-database';
+import { deliveryMetrics } from '../src/webhooks/dispatch/delivery-metrics';
 import { WebhookPublisher } from '../src/webhooks/events/webhook-publisher.service';
 import { standardWebhooksSignature } from '../src/webhooks/signing/signature-headers';
 import { SubscriptionsService } from '../src/webhooks/subscriptions/subscriptions.service';
@@ -179,6 +180,13 @@ async function databaseCpuMs(dataSource: DataSource): Promise<number | null> {
   return (ticks * 1000) / CLOCK_TICKS;
 }
 
+/** Deliveries the app took to send so far: from its own publishes (hand-off), and by claims. */
+async function taken(): Promise<{ handoff: number; claim: number }> {
+  const { values } = await deliveryMetrics.taken.get();
+  const via = (name: string) => values.find((v) => v.labels.via === name)?.value ?? 0;
+  return { handoff: via('handoff'), claim: via('claim') };
+}
+
 /** 20,000 events to one subscription: first publish to last arrival. */
 async function throughput(
   app: INestApplication,
@@ -189,6 +197,7 @@ async function throughput(
   publishPerSec: number;
   appCpuMsPerDelivery: number;
   dbCpuMsPerDelivery: number | null;
+  handoffShare: number;
 }> {
   await clearSubscriptions(app);
   await subscribe(app, receiver.url('/throughput'));
@@ -197,6 +206,7 @@ async function throughput(
   const dataSource = app.get(DataSource);
   const cpuBefore = process.cpuUsage();
   const dbBefore = await databaseCpuMs(dataSource);
+  const takenBefore = await taken();
   const started = Date.now();
   await pool(events, 64, () =>
     publisher.publish('contract.signed', eventData(), { companyId: COMPANY }),
@@ -205,6 +215,9 @@ async function throughput(
   const done = await receiver.waitForDistinct(events);
   const cpu = process.cpuUsage(cpuBefore);
   const dbAfter = await databaseCpuMs(dataSource);
+  const takenAfter = await taken();
+  const handedOff = takenAfter.handoff - takenBefore.handoff;
+  const claimed = takenAfter.claim - takenBefore.claim;
   return {
     perSec: events / ((done - started) / 1000),
     publishPerSec: events / ((published - started) / 1000),
@@ -212,6 +225,8 @@ async function throughput(
     appCpuMsPerDelivery: (cpu.user + cpu.system) / 1000 / events,
     dbCpuMsPerDelivery:
       dbBefore === null || dbAfter === null ? null : (dbAfter - dbBefore) / events,
+    // Deliveries sent without a claim: created leased by the publish, then sent from memory.
+    handoffShare: handedOff / Math.max(1, handedOff + claimed),
   };
 }
 
@@ -419,6 +434,7 @@ async function main(): Promise<void> {
       publishPerSec,
       appCpuMsPerDelivery,
       dbCpuMsPerDelivery,
+      handoffShare,
     } = await throughput(app, receiver, THROUGHPUT_EVENTS);
     const bareUndiciPerSec = await bareUndici(receiver, THROUGHPUT_EVENTS);
     const seedAxiosPerSec = await seedAxios(receiver, THROUGHPUT_EVENTS);
@@ -439,6 +455,7 @@ async function main(): Promise<void> {
       publishPerSec: round(publishPerSec),
       appCpuMsPerDelivery: round(appCpuMsPerDelivery, 3),
       dbCpuMsPerDelivery: dbCpuMsPerDelivery === null ? null : round(dbCpuMsPerDelivery, 3),
+      handoffShare: round(handoffShare, 3),
       bareUndiciPerSec: round(bareUndiciPerSec),
       ratio: round(deliveriesPerSec / bareUndiciPerSec, 3),
       seedAxiosPerSec: round(seedAxiosPerSec),

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { App } from 'supertest/types';
 import { DeliveryDispatcher } from '../../src/webhooks/dispatch/delivery-dispatcher.service';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import type { Reply } from '../support/receiver';
 import type { TestApp } from '../support/test-app';
 import {
   contractSigned,
@@ -29,6 +32,23 @@ const deliveryRow = async (t: TestApp, eventId: string): Promise<DeliveryRow> =>
   );
   return row;
 };
+
+/** Deliveries the app took to send so far, by how (`webhook_dispatch_deliveries_total`). */
+const taken = async (t: TestApp): Promise<{ handoff: number; claim: number }> => {
+  const { text } = await request(t.app.getHttpServer() as App)
+    .get('/metrics')
+    .expect(200);
+  const via = (name: string) =>
+    Number(
+      new RegExp(`^webhook_dispatch_deliveries_total\\{via="${name}"\\} (\\d+)$`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { handoff: via('handoff'), claim: via('claim') };
+};
+
+const answers = (count: number, delayMs: number): Reply[] =>
+  Array.from({ length: count }, () => ({ status: 200, delayMs }));
 
 describe('hand-off: deliveries created by a publish go straight to this instance', () => {
   describe('with a running dispatcher', () => {
@@ -172,6 +192,115 @@ describe('hand-off: deliveries created by a publish go straight to this instance
       });
       await sleep(500);
       expect(f.receiver.on('/handoff/none')).toHaveLength(0);
+    });
+  });
+
+  describe('spill: a burst faster than a busy endpoint waits in memory, not in claims', () => {
+    // 4 requests at once per subscription; the lease is 30 s unless the timeout asks more.
+    const f = deliveryFixture(DELIVERY_ENV, {
+      webhooks: { dispatch: { concurrency: 20, perSubscriptionConcurrency: 4 } },
+    });
+    /** Publishes `n` events at once for `companyId`. */
+    const send = (companyId: string, n: number) =>
+      Promise.all(
+        Array.from({ length: n }, () =>
+          f.t.app.get(WebhookPublisher).publish('contract.signed', contractSigned(), { companyId }),
+        ),
+      );
+
+    /**
+     * A subscription whose mean answer time is known (4 answered in `knownMs`) and whose 4 slots
+     * are taken (4 more, answered after `busyMs`); its next requests are answered by `then`.
+     */
+    const busySubscription = async (
+      companyId: string,
+      path: string,
+      body: Record<string, unknown>,
+      knownMs: number,
+      busyMs: number,
+      then: Reply[],
+    ) => {
+      await f.helpers.subscribe(companyId, path, body);
+      f.receiver.script(path, ...answers(4, knownMs), ...answers(4, busyMs), ...then);
+      await send(companyId, 4);
+      await f.receiver.waitFor(4, path, 5000);
+      await send(companyId, 4);
+      await f.receiver.waitFor(8, path, 5000);
+    };
+
+    /** How many of a company's attempts had each attempt number. */
+    const attemptNumbers = (companyId: string) =>
+      f.t.dataSource.query<{ attempt_number: number; count: number }[]>(
+        `SELECT attempt_number, count(*)::int AS count FROM webhook_attempts WHERE company_id = $1 GROUP BY 1`,
+        [companyId],
+      );
+
+    it('beyond the bound, the deliveries are created leased and sent from memory: no claim, never more than 4 at once, each once', async () => {
+      const companyId = 'spill-burst';
+      await busySubscription(companyId, '/spill/burst', {}, 20, 400, answers(200, 10));
+      const before = await taken(f.t);
+      const burst = await send(companyId, 200);
+      const requests = await f.receiver.waitFor(208, '/spill/burst', 20_000);
+      await sleep(300);
+      const after = await taken(f.t);
+      expect(after.handoff - before.handoff).toBe(200);
+      expect(after.claim - before.claim).toBe(0);
+      expect(f.receiver.on('/spill/burst')).toHaveLength(208);
+      const ids = new Set(requests.map((r) => r.headers['webhook-id']));
+      expect(ids.size).toBe(208);
+      for (const { id } of burst) expect(ids.has(id)).toBe(true);
+      expect(f.receiver.mostOpen('/spill/burst')).toBeLessThanOrEqual(4);
+      expect(await attemptNumbers(companyId)).toEqual([{ attempt_number: 1, count: 208 }]);
+    });
+
+    it('a full spill: the rest is created pending, and later events wait behind it (no overtaking by hand-off)', async () => {
+      const companyId = 'spill-full';
+      // Timeout 25 s: the 30 s lease leaves 4 s of waiting, a quarter of it is 1 s. At about 50 ms
+      // an answer, 4 at once, the spill holds about 80 deliveries.
+      const timeout = { requestTimeoutMs: 25_000 };
+      await busySubscription(companyId, '/spill/full', timeout, 50, 300, answers(220, 10));
+      const before = await taken(f.t);
+      const burst = await send(companyId, 200);
+      // Once the spill has room again, while the burst's overflow still waits in the database.
+      await f.receiver.waitFor(38, '/spill/full', 5000);
+      const later = await send(companyId, 20);
+      const requests = await f.receiver.waitFor(228, '/spill/full', 30_000);
+      await sleep(300);
+      const after = await taken(f.t);
+      expect(f.receiver.on('/spill/full')).toHaveLength(228);
+      expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(228);
+      expect(f.receiver.mostOpen('/spill/full')).toBeLessThanOrEqual(4);
+      // Some spilled, the rest claimed; together every one of the 220.
+      const handedOff = after.handoff - before.handoff;
+      const claimed = after.claim - before.claim;
+      expect(handedOff + claimed).toBe(220);
+      expect(handedOff).toBeGreaterThan(0);
+      expect(claimed).toBeGreaterThanOrEqual(100);
+      // Arrival order: a later event may only pass the burst's last few (4 are sent at once).
+      const order = new Map(requests.map((r, i) => [r.headers['webhook-id'] as string, i]));
+      const burstOrder = burst.map(({ id }) => order.get(id)!);
+      for (const { id } of later) {
+        const overtaken = burstOrder.filter((i) => i > order.get(id)!).length;
+        expect(overtaken).toBeLessThanOrEqual(4);
+      }
+    });
+
+    it('a spill that waited too long for a slowed endpoint: released before its lease ends, claimed, each sent once at attempt 1', async () => {
+      const companyId = 'spill-slowed';
+      // Known at 50 ms an answer (spill room about 80), then 700 ms: 40 take 7 s, the 4 s of
+      // waiting their lease leaves is not enough for all of them.
+      const timeout = { requestTimeoutMs: 25_000 };
+      await busySubscription(companyId, '/spill/slowed', timeout, 50, 700, answers(40, 700));
+      const before = await taken(f.t);
+      await send(companyId, 40);
+      const requests = await f.receiver.waitFor(48, '/spill/slowed', 30_000);
+      await sleep(1000);
+      const after = await taken(f.t);
+      expect(f.receiver.on('/spill/slowed')).toHaveLength(48);
+      expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(48);
+      expect(after.handoff - before.handoff).toBe(40);
+      expect(after.claim - before.claim).toBeGreaterThan(0);
+      expect(await attemptNumbers(companyId)).toEqual([{ attempt_number: 1, count: 48 }]);
     });
   });
 });

@@ -16,9 +16,10 @@ export interface ReceivedRequest {
   at: number;
 }
 
-/** How to answer a request: a status (and headers/body), or `hang` to never answer. */
+/** How to answer a request: a status (and headers/body, after `delayMs`), or `hang` to never answer. */
 export type Reply =
-  { status: number; headers?: Record<string, string>; body?: string } | { hang: true };
+  | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
+  | { hang: true };
 
 /**
  * A real HTTP receiver on 127.0.0.1 for tests: records every request and answers with the
@@ -30,6 +31,8 @@ export class TestReceiver {
   private defaultReply: Reply = { status: 200, body: 'ok' };
   private readonly waiters: { predicate: () => boolean; resolve: () => void }[] = [];
   private readonly hanging = new Set<ServerResponse>();
+  /** Requests being answered right now, and the most there were at once, per path. */
+  private readonly open = new Map<string, { now: number; most: number }>();
   private server!: Server;
   port = 0;
 
@@ -51,11 +54,20 @@ export class TestReceiver {
         });
         const script = receiver.scripts.get(path);
         const reply = script?.length ? script.shift()! : receiver.defaultReply;
+        const open = receiver.open.get(path) ?? { now: 0, most: 0 };
+        receiver.open.set(path, open);
+        open.now++;
+        open.most = Math.max(open.most, open.now);
+        res.once('close', () => open.now--);
         if ('hang' in reply) {
           receiver.hanging.add(res);
         } else {
-          res.writeHead(reply.status, reply.headers ?? {});
-          res.end(reply.body ?? '');
+          const answer = () => {
+            res.writeHead(reply.status, reply.headers ?? {});
+            res.end(reply.body ?? '');
+          };
+          if (reply.delayMs) setTimeout(answer, reply.delayMs);
+          else answer();
         }
         receiver.notify();
       });
@@ -77,6 +89,11 @@ export class TestReceiver {
 
   setDefault(reply: Reply): void {
     this.defaultReply = reply;
+  }
+
+  /** The most requests to `path` that were being answered at once. */
+  mostOpen(path: string): number {
+    return this.open.get(path)?.most ?? 0;
   }
 
   on(path: string): ReceivedRequest[] {

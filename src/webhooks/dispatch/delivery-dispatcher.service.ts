@@ -86,12 +86,31 @@ const RECORD_BATCH = 200;
  */
 const MAX_WRITERS = 2;
 const RECORD_GATHER_MS = 5;
+/** Deliveries waiting in memory beyond their lanes' bounds (spill), in all: this many per `concurrency`. */
+const SPILL_PER_SLOT = 100;
+/** Subscriptions whose mean attempt duration is remembered. */
+const MEASURED_SUBSCRIPTIONS = 10_000;
+
+interface QueuedDelivery {
+  delivery: ClaimedDelivery;
+  target: DeliveryTarget;
+}
 
 /** One subscription's deliveries in this instance: being sent, and waiting for room. */
 interface SubscriptionLane {
   id: string;
   running: number;
-  queue: { delivery: ClaimedDelivery; target: DeliveryTarget }[];
+  /** Waiting for the lane's room; counted in `held`. */
+  queue: QueuedDelivery[];
+  /**
+   * Handed off while the lane was at its bound: leased to this instance and waiting in memory,
+   * not counted in `held` (they take the lane's room, and then `held`, as they come out).
+   */
+  spill: QueuedDelivery[];
+  /** Spill room promised to publishes not adopted yet. */
+  spillReserved: number;
+  /** The subscription's request timeout (ms), as last loaded. */
+  timeoutMs: number;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -133,6 +152,19 @@ export class DeliveryDispatcher
   private readonly starting = new Set<Promise<void>>();
   /** The last claim came back full: due deliveries wait in the database, hand-off pauses. */
   private backlogged = false;
+  /**
+   * Subscriptions whose spill was full, so that a publish created their deliveries `pending`: no
+   * more spill for them until a claim has taken what is due (it came back short), so that new
+   * events do not overtake those.
+   */
+  private readonly overflowed = new Set<string>();
+  /** Lanes with spilled deliveries waiting for room in `concurrency`. */
+  private readonly spillWaiting = new Set<SubscriptionLane>();
+  /**
+   * Mean attempt duration (ms, exponentially weighted) of the subscriptions answered lately, the
+   * least recent first; kept past their lanes, so that a lane busy again can spill at once.
+   */
+  private readonly meanMs = new Map<string, number>();
   /** Shut down: nothing more is written. */
   private closed = false;
 
@@ -169,6 +201,7 @@ export class DeliveryDispatcher
     for (const lane of this.lanes.values()) {
       this.held -= lane.queue.length;
       lane.queue.length = 0;
+      lane.spill.length = 0;
     }
     const grace = new Promise<void>((resolve) =>
       setTimeout(resolve, this.settings.dispatch.shutdownGraceMs).unref(),
@@ -189,30 +222,84 @@ export class DeliveryDispatcher
    * overflow always keep a quarter; none while due deliveries wait in the database (the last
    * claim came back full), so that new events do not overtake them; none for a subscription whose
    * lane is full or whose endpoint is paused. The room counts as held until `adopt`.
+   *
+   * Besides, a busy subscription at its bound may spill: deliveries created leased that wait in
+   * memory for its lane's room, as many as it sends in a quarter of the time their lease leaves
+   * (measured by its mean attempt duration), and at most `SPILL_PER_SLOT` per unit of
+   * `concurrency` in all. Under a burst faster than the endpoint, they save each delivery a claim.
    */
   reserve(max: number): HandoffReservation | null {
     if (this.stopping || !this.loop || this.backlogged) return null;
     const room = Math.floor((this.settings.dispatch.concurrency * 3) / 4) - this.held;
     const take = Math.max(0, Math.min(room, max));
-    if (take === 0) return null;
+    const spill = this.spillRooms(max);
+    if (take === 0 && spill.ids.length === 0) return null;
     this.held += take;
     this.reservations++;
+    const spilling = new Set(spill.ids);
     return {
       take,
       owner: this.owner,
-      excluded: [...this.saturatedSubscriptions(), ...this.breakers.paused()],
+      excluded: [
+        ...this.saturatedSubscriptions().filter((id) => !spilling.has(id)),
+        ...this.breakers.paused(),
+        ...this.overflowed,
+      ],
       perSubscription: this.settings.dispatch.perSubscriptionConcurrency,
       leaseSeconds: this.settings.leaseSeconds,
+      spill,
     };
+  }
+
+  /** Spill room of the lanes at their bound (see `reserve`), counted as promised until `adopt`. */
+  private spillRooms(max: number): HandoffReservation['spill'] {
+    const ids: string[] = [];
+    const rooms: number[] = [];
+    const bound = this.settings.dispatch.perSubscriptionConcurrency;
+    let total = 0;
+    for (const lane of this.lanes.values()) total += lane.spill.length + lane.spillReserved;
+    let left = this.settings.dispatch.concurrency * SPILL_PER_SLOT - total;
+    for (const lane of this.lanes.values()) {
+      if (left <= 0) break;
+      const meanMs = this.meanMs.get(lane.id);
+      if (meanMs === undefined || this.overflowed.has(lane.id)) continue;
+      if (lane.running + lane.queue.length + lane.spill.length < bound) continue;
+      const { allowance, pausedUntil } = this.breakers.state(lane.id);
+      if (pausedUntil !== null) continue;
+      // Left of the lease once the attempt's own time is set aside (as `pump` checks it).
+      const leaseMs = Math.max(this.settings.leaseSeconds * 1000, lane.timeoutMs + 5000);
+      const waitMs = (leaseMs - lane.timeoutMs - 1000) / 4;
+      const capacity = Math.floor((Math.min(bound, allowance) * waitMs) / Math.max(1, meanMs));
+      const room = Math.min(max, left, capacity - lane.spill.length - lane.spillReserved);
+      if (room <= 0) continue;
+      lane.spillReserved += room;
+      left -= room;
+      ids.push(lane.id);
+      rooms.push(room);
+    }
+    return { ids, rooms };
   }
 
   /**
    * Sends deliveries created leased to this instance, as if it had just claimed them. While
    * shutting down they are left to `releaseLeases`, which runs once every reservation settled.
    */
-  adopt(reservation: HandoffReservation, deliveries: ClaimedDelivery[]): void {
+  adopt(
+    reservation: HandoffReservation,
+    deliveries: ClaimedDelivery[],
+    pendingSubscriptions: string[],
+  ): void {
     this.held -= reservation.take;
     this.reservations--;
+    reservation.spill.ids.forEach((id, i) => {
+      const lane = this.lanes.get(id);
+      if (!lane) return;
+      lane.spillReserved = Math.max(0, lane.spillReserved - reservation.spill.rooms[i]);
+      this.dropIfIdle(lane);
+    });
+    const spilling = new Set(reservation.spill.ids);
+    for (const id of pendingSubscriptions) if (spilling.has(id)) this.overflowed.add(id);
+
     if (this.reservations === 0) {
       this.reservationWaiters.forEach((resolve) => resolve());
       this.reservationWaiters = [];
@@ -221,7 +308,8 @@ export class DeliveryDispatcher
       this.notifySlot();
       return;
     }
-    const starting: Promise<void> = this.start(deliveries)
+    deliveryMetrics.taken.inc({ via: 'handoff' }, deliveries.length);
+    const starting: Promise<void> = this.start(deliveries, true)
       .catch((error: unknown) => {
         this.held -= deliveries.length;
         this.logger.error(
@@ -296,9 +384,15 @@ export class DeliveryDispatcher
       this.held += limit;
       try {
         // Paused endpoints (circuit open) are left out too, until their probe is due.
-        claimed = await this.claim(limit, [...saturated, ...this.breakers.paused()]);
+        const excluded = [...saturated, ...this.breakers.paused()];
+        claimed = await this.claim(limit, excluded);
         this.held -= limit;
         this.backlogged = claimed.length === limit;
+        // Nothing else due for the others: what spill overflowed for them has been claimed.
+        if (!this.backlogged && this.overflowed.size > 0) {
+          const left = new Set(excluded);
+          for (const id of this.overflowed) if (!left.has(id)) this.overflowed.delete(id);
+        }
         this.failures = 0;
       } catch (error) {
         this.held -= limit;
@@ -342,7 +436,7 @@ export class DeliveryDispatcher
   private saturatedSubscriptions(): string[] {
     const bound = this.settings.dispatch.perSubscriptionConcurrency;
     return [...this.lanes]
-      .filter(([, lane]) => lane.running + lane.queue.length >= bound)
+      .filter(([, lane]) => lane.running + lane.queue.length + lane.spill.length >= bound)
       .map(([id]) => id);
   }
 
@@ -363,14 +457,16 @@ export class DeliveryDispatcher
       [this.owner, limit, excluded, this.settings.leaseSeconds],
       this.settings.preparedStatements,
     );
+    if (rows.length > 0) deliveryMetrics.taken.inc({ via: 'claim' }, rows.length);
     return this.withBatchEvents(rows.map(toClaimed));
   }
 
   /**
    * Hands claimed deliveries to their subscription's lane (or straight out for direct sends);
-   * each lane sends at most `perSubscriptionConcurrency` at once.
+   * each lane sends at most `perSubscriptionConcurrency` at once. Handed-off deliveries beyond a
+   * lane's bound go to its spill.
    */
-  private async start(claimed: ClaimedDelivery[]): Promise<void> {
+  private async start(claimed: ClaimedDelivery[], handedOff = false): Promise<void> {
     this.held += claimed.length;
     const versions = new Map<string, number>();
     for (const d of claimed) {
@@ -385,6 +481,7 @@ export class DeliveryDispatcher
       return;
     }
     const touched = new Set<SubscriptionLane>();
+    const bound = this.settings.dispatch.perSubscriptionConcurrency;
     for (const delivery of claimed) {
       const target = delivery.subscriptionId
         ? targets.get(delivery.subscriptionId)
@@ -402,28 +499,63 @@ export class DeliveryDispatcher
         this.breakers.forget(delivery.subscriptionId);
         this.breakerUrls.set(delivery.subscriptionId, target.url);
       }
-      let lane = this.lanes.get(delivery.subscriptionId);
-      if (!lane) {
-        lane = { id: delivery.subscriptionId, running: 0, queue: [] };
-        this.lanes.set(lane.id, lane);
+      const lane = this.laneOf(delivery.subscriptionId);
+      lane.timeoutMs = target.requestTimeoutMs;
+      if (handedOff && lane.running + lane.queue.length >= bound) {
+        this.held--;
+        lane.spill.push({ delivery, target });
+      } else {
+        lane.queue.push({ delivery, target });
       }
-      lane.queue.push({ delivery, target });
       touched.add(lane);
     }
     for (const lane of touched) await this.pump(lane);
     this.scheduleFlush();
   }
 
+  private laneOf(subscriptionId: string): SubscriptionLane {
+    let lane = this.lanes.get(subscriptionId);
+    if (!lane) {
+      lane = {
+        id: subscriptionId,
+        running: 0,
+        queue: [],
+        spill: [],
+        spillReserved: 0,
+        timeoutMs: 0,
+      };
+      this.lanes.set(lane.id, lane);
+    }
+    return lane;
+  }
+
+  /** Forgets a lane with nothing sending, queued, spilled or promised. */
+  private dropIfIdle(lane: SubscriptionLane): void {
+    if (
+      lane.running === 0 &&
+      lane.queue.length === 0 &&
+      lane.spill.length === 0 &&
+      lane.spillReserved === 0
+    ) {
+      this.lanes.delete(lane.id);
+      this.spillWaiting.delete(lane);
+    }
+  }
+
   /**
-   * Starts queued deliveries of a lane while it has room; gives back those whose lease is too
-   * short, and, while the endpoint is paused (circuit open), the whole queue until the pause ends.
+   * Starts queued deliveries of a lane while it has room, and then spilled ones while `held` has
+   * room too; gives back those whose lease is too short, and, while the endpoint is paused
+   * (circuit open), the whole queue and spill until the pause ends.
    */
   private async pump(lane: SubscriptionLane): Promise<void> {
     const { allowance, pausedUntil } = this.breakers.state(lane.id);
-    if (pausedUntil !== null && lane.queue.length > 0) {
-      const postponed = lane.queue.splice(0).map((queued) => queued.delivery.id);
-      this.held -= postponed.length;
-      if (lane.running === 0) this.lanes.delete(lane.id);
+    if (pausedUntil !== null && lane.queue.length + lane.spill.length > 0) {
+      this.held -= lane.queue.length;
+      const postponed = [...lane.queue.splice(0), ...lane.spill.splice(0)].map(
+        (queued) => queued.delivery.id,
+      );
+      this.spillWaiting.delete(lane);
+      this.dropIfIdle(lane);
       this.notifySlot();
       await this.release(postponed, new Date(pausedUntil)).catch((error: unknown) => {
         this.logger.warn(
@@ -433,9 +565,20 @@ export class DeliveryDispatcher
       return;
     }
     const bound = Math.min(this.settings.dispatch.perSubscriptionConcurrency, allowance);
+    const { concurrency } = this.settings.dispatch;
     const expired: string[] = [];
-    while (lane.running < bound && lane.queue.length > 0) {
-      const next = lane.queue.shift()!;
+    this.spillWaiting.delete(lane);
+    while (lane.running < bound) {
+      let next = lane.queue.shift();
+      if (!next) {
+        if (lane.spill.length === 0) break;
+        if (this.held >= concurrency) {
+          this.spillWaiting.add(lane);
+          break;
+        }
+        next = lane.spill.shift()!;
+        this.held++;
+      }
       // Waited so long behind its subscription that the request could outlive the lease.
       if (Date.now() + next.target.requestTimeoutMs + 1000 > next.delivery.leaseExpiresAt) {
         this.held--;
@@ -444,8 +587,16 @@ export class DeliveryDispatcher
       }
       this.launch(next.delivery, next.target, lane);
     }
-    if (lane.running === 0 && lane.queue.length === 0) this.lanes.delete(lane.id);
+    this.dropIfIdle(lane);
     if (expired.length) await this.release(expired).catch(() => undefined);
+  }
+
+  /** Lets spilled deliveries of other lanes have the room a finished request left in `held`. */
+  private pumpSpillWaiting(): void {
+    for (const lane of this.spillWaiting) {
+      if (this.held >= this.settings.dispatch.concurrency) return;
+      void this.pump(lane);
+    }
   }
 
   private launch(
@@ -458,7 +609,10 @@ export class DeliveryDispatcher
     const send = this.attempt(delivery, target, true)
       .then((record) => {
         this.buffer.push(record);
-        if (lane) this.recordCircuit(lane.id, target, record);
+        if (lane) {
+          this.measure(lane.id, record.durationMs);
+          this.recordCircuit(lane.id, target, record);
+        }
       })
       .catch((error: unknown) => {
         this.logger.error(`Delivery ${delivery.id} could not be attempted: ${errorMessage(error)}`);
@@ -470,12 +624,26 @@ export class DeliveryDispatcher
         if (lane) {
           lane.running--;
           if (!this.stopping) void this.pump(lane);
-          else if (lane.running === 0) this.lanes.delete(lane.id);
+          else this.dropIfIdle(lane);
         }
+        if (!this.stopping && this.spillWaiting.size > 0) this.pumpSpillWaiting();
         this.scheduleFlush();
         this.notifySlot();
       });
     this.sends.add(send);
+  }
+
+  /** Folds an attempt's duration into its subscription's mean (for the spill room). */
+  private measure(subscriptionId: string, durationMs: number): void {
+    const mean = this.meanMs.get(subscriptionId);
+    this.meanMs.delete(subscriptionId);
+    this.meanMs.set(
+      subscriptionId,
+      mean === undefined ? durationMs : mean * 0.9 + durationMs * 0.1,
+    );
+    if (this.meanMs.size > MEASURED_SUBSCRIPTIONS) {
+      this.meanMs.delete(this.meanMs.keys().next().value!);
+    }
   }
 
   /** Feeds an attempt's outcome to its subscription's circuit breaker; logs a pause or a recovery. */

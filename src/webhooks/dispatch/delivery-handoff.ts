@@ -13,16 +13,26 @@ export interface HandoffReservation {
   perSubscription: number;
   /** The least lease (seconds), as `webhook_lease_expires_at` takes it. */
   leaseSeconds: number;
+  /**
+   * Subscriptions at their bound whose deliveries may still be created leased, to wait in this
+   * instance's memory (`rooms[i]` at most for `ids[i]`), outside `take` and `excluded`.
+   */
+  spill: { ids: string[]; rooms: number[] };
 }
 
 /** The dispatcher's side of the hand-off (the dispatcher depends on the publisher, not back). */
 export interface HandoffTaker {
   reserve(max: number): HandoffReservation | null;
   /**
-   * Takes the deliveries created leased (they may be fewer than reserved; none at all). Called
-   * exactly once for every reservation, on the taker that made it, even after `detach`.
+   * Takes the deliveries created leased (they may be fewer than reserved; none at all), and the
+   * subscriptions that got deliveries created `pending` by the same publish. Called exactly once
+   * for every reservation, on the taker that made it, even after `detach`.
    */
-  adopt(reservation: HandoffReservation, deliveries: ClaimedDelivery[]): void;
+  adopt(
+    reservation: HandoffReservation,
+    deliveries: ClaimedDelivery[],
+    pendingSubscriptions: string[],
+  ): void;
 }
 
 /** A reservation, with the taker that made it (the one `adopt` must reach). */
@@ -55,7 +65,11 @@ export class DeliveryHandoff {
   }
 
   /** Hands the deliveries over; must be called once for every reservation, also on failure. */
-  adopt(reservation: HeldReservation, deliveries: ClaimedDelivery[]): void {
-    reservation.taker.adopt(reservation, deliveries);
+  adopt(
+    reservation: HeldReservation,
+    deliveries: ClaimedDelivery[],
+    pendingSubscriptions: string[] = [],
+  ): void {
+    reservation.taker.adopt(reservation, deliveries, pendingSubscriptions);
   }
 }

@@ -41,6 +41,15 @@ export const deliveryMetrics = {
         help: 'Attempt records PostgreSQL refused: not logged; their deliveries are sent again once their lease ends',
       }),
   ),
+  taken: singleton(
+    'webhook_dispatch_deliveries_total',
+    () =>
+      new Counter({
+        name: 'webhook_dispatch_deliveries_total',
+        help: 'Deliveries this instance took to send, by how: handoff (created leased by its own publish) or claim',
+        labelNames: ['via'],
+      }),
+  ),
   published: singleton(
     'webhook_events_published_total',
     () => new Counter({ name: 'webhook_events_published_total', help: 'Events accepted' }),

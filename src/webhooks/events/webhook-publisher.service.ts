@@ -77,8 +77,9 @@ const FAN_OUT = `
 /**
  * A group of events and their fan-out in one statement ($1: the events as one JSON document). Up
  * to $3 deliveries ($6 per subscription, none for the subscriptions in $4) are created already
- * leased to $2 for $5 seconds at least; the others are `pending`. Returns every delivery, with
- * the event's data as stored for the leased ones.
+ * leased to $2 for $5 seconds at least, and besides, for each subscription $7[i], up to $8[i]
+ * (deliveries that wait in the dispatcher's memory); the others are `pending`. Returns every
+ * delivery, with the event's data as stored for the leased ones.
  */
 const PUBLISH_GROUP: HotStatement = {
   name: 'webhooks_publish_group',
@@ -91,11 +92,14 @@ const PUBLISH_GROUP: HotStatement = {
      RETURNING id, created_at, data
    ), matched AS (
      SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
-            row_number() OVER () <= $3::int AND row_number() OVER (PARTITION BY s.id) <= $6::int
-              AND NOT (s.id = ANY($4::uuid[])) AS leased
+            CASE WHEN sp.room IS NOT NULL THEN row_number() OVER (PARTITION BY s.id) <= sp.room
+                 ELSE row_number() OVER (PARTITION BY sp.room IS NULL) <= $3::int
+                   AND row_number() OVER (PARTITION BY s.id) <= $6::int
+                   AND NOT (s.id = ANY($4::uuid[])) END AS leased
      FROM input i JOIN webhook_subscriptions s
        ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
       AND s.events && string_to_array(i.filters, ',')
+     LEFT JOIN unnest($7::uuid[], $8::int[]) AS sp(id, room) ON sp.id = s.id
    ), created AS (
      INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
        attempt_count, next_attempt_at, lease_owner, lease_expires_at)
@@ -227,6 +231,8 @@ export class WebhookPublisher {
           reservation?.excluded ?? [],
           reservation?.leaseSeconds ?? 0,
           reservation?.perSubscription ?? 0,
+          reservation?.spill.ids ?? [],
+          reservation?.spill.rooms ?? [],
         ],
         this.settings.preparedStatements,
       );
@@ -248,7 +254,12 @@ export class WebhookPublisher {
           ]
         : [],
     );
-    if (reservation) this.handoff.adopt(reservation, leased);
+    if (reservation) {
+      const pending = new Set<string>();
+      for (const row of rows)
+        if (!row.leased && row.subscription_id) pending.add(row.subscription_id);
+      this.handoff.adopt(reservation, leased, [...pending]);
+    }
     if (rows.length > leased.length) {
       this.signal.wake();
       this.notifyOtherInstances();
