@@ -33,6 +33,7 @@ export class TestReceiver {
   private readonly hanging = new Set<ServerResponse>();
   /** Requests being answered right now, and the most there were at once, per path. */
   private readonly open = new Map<string, { now: number; most: number }>();
+  private readonly openOverall = { now: 0, most: 0 };
   private server!: Server;
   port = 0;
 
@@ -56,9 +57,14 @@ export class TestReceiver {
         const reply = script?.length ? script.shift()! : receiver.defaultReply;
         const open = receiver.open.get(path) ?? { now: 0, most: 0 };
         receiver.open.set(path, open);
-        open.now++;
-        open.most = Math.max(open.most, open.now);
-        res.once('close', () => open.now--);
+        for (const counter of [open, receiver.openOverall]) {
+          counter.now++;
+          counter.most = Math.max(counter.most, counter.now);
+        }
+        res.once('close', () => {
+          open.now--;
+          receiver.openOverall.now--;
+        });
         if ('hang' in reply) {
           receiver.hanging.add(res);
         } else {
@@ -91,9 +97,9 @@ export class TestReceiver {
     this.defaultReply = reply;
   }
 
-  /** The most requests to `path` that were being answered at once. */
-  mostOpen(path: string): number {
-    return this.open.get(path)?.most ?? 0;
+  /** The most requests to `path` (to any path when null) that were being answered at once. */
+  mostOpen(path: string | null): number {
+    return path === null ? this.openOverall.most : (this.open.get(path)?.most ?? 0);
   }
 
   on(path: string): ReceivedRequest[] {

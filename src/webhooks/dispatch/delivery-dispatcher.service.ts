@@ -109,6 +109,8 @@ interface SubscriptionLane {
   spill: QueuedDelivery[];
   /** Spill room promised to publishes not adopted yet. */
   spillReserved: number;
+  /** Since when (epoch ms) the spill has not been empty; null while it is. */
+  spillingSince: number | null;
   /** The subscription's request timeout (ms), as last loaded. */
   timeoutMs: number;
 }
@@ -153,11 +155,13 @@ export class DeliveryDispatcher
   /** The last claim came back full: due deliveries wait in the database, hand-off pauses. */
   private backlogged = false;
   /**
-   * Subscriptions whose spill was full, so that a publish created their deliveries `pending`: no
-   * more spill for them until a claim has taken what is due (it came back short), so that new
-   * events do not overtake those.
+   * Subscriptions that got deliveries created `pending` while their lane was full or spilling, or
+   * that spilled for a whole spill window: no more hand-off for them until a claim that started
+   * after (the value: `claimsStarted` then) came back short, so that new events do not overtake
+   * what waits in the database (their overflow, their due retries).
    */
-  private readonly overflowed = new Set<string>();
+  private readonly overflowed = new Map<string, number>();
+  private claimsStarted = 0;
   /** Lanes with spilled deliveries waiting for room in `concurrency`. */
   private readonly spillWaiting = new Set<SubscriptionLane>();
   /**
@@ -202,6 +206,7 @@ export class DeliveryDispatcher
       this.held -= lane.queue.length;
       lane.queue.length = 0;
       lane.spill.length = 0;
+      lane.spillingSince = null;
     }
     const grace = new Promise<void>((resolve) =>
       setTimeout(resolve, this.settings.dispatch.shutdownGraceMs).unref(),
@@ -243,7 +248,7 @@ export class DeliveryDispatcher
       excluded: [
         ...this.saturatedSubscriptions().filter((id) => !spilling.has(id)),
         ...this.breakers.paused(),
-        ...this.overflowed,
+        ...this.overflowed.keys(),
       ],
       perSubscription: this.settings.dispatch.perSubscriptionConcurrency,
       leaseSeconds: this.settings.leaseSeconds,
@@ -269,6 +274,11 @@ export class DeliveryDispatcher
       // Left of the lease once the attempt's own time is set aside (as `pump` checks it).
       const leaseMs = Math.max(this.settings.leaseSeconds * 1000, lane.timeoutMs + 5000);
       const waitMs = (leaseMs - lane.timeoutMs - 1000) / 4;
+      if (lane.spillingSince !== null && Date.now() - lane.spillingSince > waitMs) {
+        // Spilling for a whole window: the lane drains once, so claims reach its due retries.
+        this.overflowed.set(lane.id, this.claimsStarted);
+        continue;
+      }
       const capacity = Math.floor((Math.min(bound, allowance) * waitMs) / Math.max(1, meanMs));
       const room = Math.min(max, left, capacity - lane.spill.length - lane.spillReserved);
       if (room <= 0) continue;
@@ -298,20 +308,26 @@ export class DeliveryDispatcher
       this.dropIfIdle(lane);
     });
     const spilling = new Set(reservation.spill.ids);
-    for (const id of pendingSubscriptions) if (spilling.has(id)) this.overflowed.add(id);
+    const bound = this.settings.dispatch.perSubscriptionConcurrency;
+    for (const id of pendingSubscriptions) {
+      const lane = this.lanes.get(id);
+      const busy =
+        lane !== undefined &&
+        (lane.spill.length + lane.spillReserved > 0 || lane.running + lane.queue.length >= bound);
+      if (spilling.has(id) || busy) this.overflowed.set(id, this.claimsStarted);
+    }
 
     if (this.reservations === 0) {
       this.reservationWaiters.forEach((resolve) => resolve());
       this.reservationWaiters = [];
     }
     if (deliveries.length === 0 || this.stopping) {
-      this.notifySlot();
+      this.roomFreed();
       return;
     }
     deliveryMetrics.taken.inc({ via: 'handoff' }, deliveries.length);
-    const starting: Promise<void> = this.start(deliveries, true)
+    const starting: Promise<void> = this.start(deliveries, spilling)
       .catch((error: unknown) => {
-        this.held -= deliveries.length;
         this.logger.error(
           `Starting ${deliveries.length} handed-off deliveries failed (${errorMessage(error)}); their leases expire and they are sent again`,
         );
@@ -372,6 +388,8 @@ export class DeliveryDispatcher
     // larger claims instead of one query per finished request.
     const threshold = Math.max(1, Math.floor(Math.min(batch, perSubscriptionConcurrency) / 4));
     while (!this.stopping) {
+      // Spilled deliveries waiting for room that went free without a finished request.
+      if (this.spillWaiting.size > 0) this.pumpSpillWaiting();
       const free = concurrency - this.held;
       if (free <= 0 || (this.held > 0 && free < threshold)) {
         await this.nextSlot();
@@ -385,13 +403,16 @@ export class DeliveryDispatcher
       try {
         // Paused endpoints (circuit open) are left out too, until their probe is due.
         const excluded = [...saturated, ...this.breakers.paused()];
+        const started = ++this.claimsStarted;
         claimed = await this.claim(limit, excluded);
         this.held -= limit;
         this.backlogged = claimed.length === limit;
-        // Nothing else due for the others: what spill overflowed for them has been claimed.
+        // Nothing else due for the others: what waited for them when the claim began is claimed.
         if (!this.backlogged && this.overflowed.size > 0) {
           const left = new Set(excluded);
-          for (const id of this.overflowed) if (!left.has(id)) this.overflowed.delete(id);
+          for (const [id, markedAt] of this.overflowed) {
+            if (markedAt < started && !left.has(id)) this.overflowed.delete(id);
+          }
         }
         this.failures = 0;
       } catch (error) {
@@ -425,7 +446,6 @@ export class DeliveryDispatcher
         await this.start(claimed);
       } catch (error) {
         // Their leases expire and the reaper hands them out again.
-        this.held -= claimed.length;
         this.logger.error(`Starting ${claimed.length} deliveries failed: ${errorMessage(error)}`);
         await this.signal.backoff(1000, () => this.stopping);
       }
@@ -463,21 +483,35 @@ export class DeliveryDispatcher
 
   /**
    * Hands claimed deliveries to their subscription's lane (or straight out for direct sends);
-   * each lane sends at most `perSubscriptionConcurrency` at once. Handed-off deliveries beyond a
-   * lane's bound go to its spill.
+   * each lane sends at most `perSubscriptionConcurrency` at once. Handed-off deliveries (`spill`:
+   * the subscriptions their reservation let spill) go to their lane's spill when they were
+   * written on its spill room, when the lane is full, or when it already spills (behind those).
    */
-  private async start(claimed: ClaimedDelivery[], handedOff = false): Promise<void> {
-    this.held += claimed.length;
+  private async start(
+    claimed: ClaimedDelivery[],
+    spill: ReadonlySet<string> | null = null,
+  ): Promise<void> {
+    const spillRoom = (d: ClaimedDelivery) => spill?.has(d.subscriptionId ?? '') === true;
+    // Held while the subscriptions load, but for those on spill room (not counted in `held`).
+    const counted = claimed.filter((d) => !spillRoom(d)).length;
+    this.held += counted;
     const versions = new Map<string, number>();
     for (const d of claimed) {
       if (d.subscriptionId && d.subscriptionVersion !== null) {
         versions.set(d.subscriptionId, d.subscriptionVersion);
       }
     }
-    const targets = await this.targets.forSubscriptions(versions);
+    let targets: Map<string, DeliveryTarget>;
+    try {
+      targets = await this.targets.forSubscriptions(versions);
+    } catch (error) {
+      this.held -= counted;
+      this.roomFreed();
+      throw error;
+    }
     if (this.stopping) {
       // Shutdown began while the subscriptions loaded: releaseLeases gives these back.
-      this.held -= claimed.length;
+      this.held -= counted;
       return;
     }
     const touched = new Set<SubscriptionLane>();
@@ -487,7 +521,7 @@ export class DeliveryDispatcher
         ? targets.get(delivery.subscriptionId)
         : this.targets.fromEndpoint(delivery.endpoint!);
       if (!target || !target.active) {
-        this.held--;
+        if (!spillRoom(delivery)) this.held--;
         this.buffer.push(cancelled(delivery));
         continue;
       }
@@ -501,8 +535,10 @@ export class DeliveryDispatcher
       }
       const lane = this.laneOf(delivery.subscriptionId);
       lane.timeoutMs = target.requestTimeoutMs;
-      if (handedOff && lane.running + lane.queue.length >= bound) {
-        this.held--;
+      const full = lane.running + lane.queue.length >= bound || lane.spill.length > 0;
+      if (spillRoom(delivery) || (spill !== null && full)) {
+        if (!spillRoom(delivery)) this.held--;
+        if (lane.spill.length === 0) lane.spillingSince = Date.now();
         lane.spill.push({ delivery, target });
       } else {
         lane.queue.push({ delivery, target });
@@ -510,7 +546,14 @@ export class DeliveryDispatcher
       touched.add(lane);
     }
     for (const lane of touched) await this.pump(lane);
+    this.roomFreed();
     this.scheduleFlush();
+  }
+
+  /** After `held` went down: spilled deliveries waiting for room go first, then the claim loop. */
+  private roomFreed(): void {
+    if (!this.stopping && this.spillWaiting.size > 0) this.pumpSpillWaiting();
+    this.notifySlot();
   }
 
   private laneOf(subscriptionId: string): SubscriptionLane {
@@ -522,6 +565,7 @@ export class DeliveryDispatcher
         queue: [],
         spill: [],
         spillReserved: 0,
+        spillingSince: null,
         timeoutMs: 0,
       };
       this.lanes.set(lane.id, lane);
@@ -554,6 +598,7 @@ export class DeliveryDispatcher
       const postponed = [...lane.queue.splice(0), ...lane.spill.splice(0)].map(
         (queued) => queued.delivery.id,
       );
+      lane.spillingSince = null;
       this.spillWaiting.delete(lane);
       this.dropIfIdle(lane);
       this.notifySlot();
@@ -577,6 +622,7 @@ export class DeliveryDispatcher
           break;
         }
         next = lane.spill.shift()!;
+        if (lane.spill.length === 0) lane.spillingSince = null;
         this.held++;
       }
       // Waited so long behind its subscription that the request could outlive the lease.

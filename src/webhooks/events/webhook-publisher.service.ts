@@ -84,18 +84,20 @@ const FAN_OUT = `
 const PUBLISH_GROUP: HotStatement = {
   name: 'webhooks_publish_group',
   text: `WITH input AS (
-     SELECT * FROM jsonb_to_recordset($1::jsonb)
-       AS i(id uuid, company_id varchar, type varchar, data jsonb, filters text)
+     SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text))
+       WITH ORDINALITY AS i(id, company_id, type, data, filters, n)
    ), event AS (
      INSERT INTO webhook_events (id, company_id, type, data)
      SELECT id, company_id, type, data FROM input
      RETURNING id, created_at, data
    ), matched AS (
      SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
-            CASE WHEN sp.room IS NOT NULL THEN row_number() OVER (PARTITION BY s.id) <= sp.room
-                 ELSE row_number() OVER (PARTITION BY sp.room IS NULL) <= $3::int
-                   AND row_number() OVER (PARTITION BY s.id) <= $6::int
-                   AND NOT (s.id = ANY($4::uuid[])) END AS leased
+            -- In the group's order: the first events go to memory, the rest wait in the table.
+            NOT (s.id = ANY($4::uuid[])) AND CASE
+              WHEN sp.room IS NOT NULL THEN row_number() OVER (PARTITION BY s.id ORDER BY i.n) <= sp.room
+              ELSE row_number() OVER (PARTITION BY sp.room IS NULL ORDER BY i.n) <= $3::int
+                AND row_number() OVER (PARTITION BY s.id ORDER BY i.n) <= $6::int END AS leased
      FROM input i JOIN webhook_subscriptions s
        ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
       AND s.events && string_to_array(i.filters, ',')
