@@ -155,8 +155,8 @@ export class DeliveryDispatcher
   /** The last claim came back full: due deliveries wait in the database, hand-off pauses. */
   private backlogged = false;
   /**
-   * Subscriptions that got deliveries created `pending` while their lane was full or spilling, or
-   * that spilled for a whole spill window: no more hand-off for them until a claim that started
+   * Subscriptions that got deliveries created `pending` while their lane spilled (or had spill
+   * room), or that spilled for a whole spill window: no more hand-off for them until a claim that started
    * after (the value: `claimsStarted` then) came back short, so that new events do not overtake
    * what waits in the database (their overflow, their due retries).
    */
@@ -308,13 +308,12 @@ export class DeliveryDispatcher
       this.dropIfIdle(lane);
     });
     const spilling = new Set(reservation.spill.ids);
-    const bound = this.settings.dispatch.perSubscriptionConcurrency;
     for (const id of pendingSubscriptions) {
+      // Spilling (or promised spill by another publish): these would be overtaken by its spill.
+      // A lane merely full, not measured yet, drains within a spill window at worst.
       const lane = this.lanes.get(id);
-      const busy =
-        lane !== undefined &&
-        (lane.spill.length + lane.spillReserved > 0 || lane.running + lane.queue.length >= bound);
-      if (spilling.has(id) || busy) this.overflowed.set(id, this.claimsStarted);
+      const spills = lane !== undefined && lane.spill.length + lane.spillReserved > 0;
+      if (spilling.has(id) || spills) this.overflowed.set(id, this.claimsStarted);
     }
 
     if (this.reservations === 0) {
