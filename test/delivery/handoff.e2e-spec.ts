@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DeliveryDispatcher } from '../../src/webhooks/dispatch/delivery-dispatcher.service';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
-import type { Reply } from '../support/receiver';
+import { serverUrl } from '../support/database';
+import { eventually, type Reply } from '../support/receiver';
 import type { TestApp } from '../support/test-app';
 import {
   contractSigned,
@@ -356,6 +358,87 @@ describe('hand-off: deliveries created by a publish go straight to this instance
       expect(f.receiver.mostOpen(null)).toBeLessThanOrEqual(6);
       // Hand-off, spill and claims in whatever mix the timing gave: every one taken once.
       expect(after.handoff - before.handoff + after.claim - before.claim).toBe(300);
+    });
+  });
+
+  describe('spill: a paused endpoint, and shutdown', () => {
+    const f = deliveryFixture(DELIVERY_ENV, {
+      webhooks: {
+        dispatch: { concurrency: 20, perSubscriptionConcurrency: 4, shutdownGraceMs: 200 },
+        circuitBreaker: { failureThreshold: 1, cooldownMs: 30_000 },
+      },
+    });
+
+    /** Delivery states of these events, read on a connection of its own. */
+    const states = async (databaseUrl: string, eventIds: string[]) => {
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<Record<string, unknown>>(
+          `SELECT status, lease_owner, attempt_count, count(*)::int AS count,
+                  min(next_attempt_at) > now() + interval '20 seconds' AS postponed
+           FROM webhook_deliveries WHERE event_id = ANY($1::uuid[]) GROUP BY 1, 2, 3`,
+          [eventIds],
+        );
+        return rows;
+      } finally {
+        await client.end();
+      }
+    };
+
+    /**
+     * A subscription known at 20 ms an answer, whose 4 slots then get `busy` answers; then 30
+     * events, spilled: written leased to this instance, waiting in its memory.
+     */
+    const spillBehind = async (companyId: string, path: string, busy: Reply[]) => {
+      await f.helpers.subscribe(companyId, path, { requestTimeoutMs: 5000 });
+      f.receiver.script(path, ...answers(4, 20), ...busy);
+      const publish = () =>
+        f.t.app.get(WebhookPublisher).publish('contract.signed', contractSigned(), { companyId });
+      await Promise.all(Array.from({ length: 4 }, publish));
+      await f.receiver.waitFor(4, path, 5000);
+      await Promise.all(Array.from({ length: 4 }, publish));
+      await f.receiver.waitFor(8, path, 5000);
+      const spilled = await Promise.all(Array.from({ length: 30 }, publish));
+      return spilled.map((p) => p.id);
+    };
+
+    it('a failed attempt pauses the endpoint (threshold 1): the spill is given back until the pause ends, no attempt used, none sent', async () => {
+      const path = '/spill/paused';
+      const failing = Array.from({ length: 4 }, () => ({ status: 500, delayMs: 300 }));
+      const ids = await spillBehind('spill-paused', path, failing);
+      await eventually(async () => {
+        expect(await states(f.t.databaseUrl, ids)).toEqual([
+          { status: 'pending', lease_owner: null, attempt_count: 0, count: 30, postponed: true },
+        ]);
+        return true;
+      }, 10_000);
+      expect(f.receiver.on(path)).toHaveLength(8);
+    });
+
+    it('closing with deliveries waiting in the spill gives every one back: pending, no owner, attempt 0, none sent', async () => {
+      const path = '/spill/shutdown';
+      const hanging = Array.from({ length: 4 }, () => ({ hang: true as const }));
+      const ids = await spillBehind('spill-shutdown', path, hanging);
+      const owner = f.t.app.get(DeliveryDispatcher).owner;
+      expect(await states(f.t.databaseUrl, ids)).toEqual([
+        { status: 'sending', lease_owner: owner, attempt_count: 1, count: 30, postponed: false },
+      ]);
+      const closing = f.t;
+      f.t = undefined as unknown as TestApp;
+      await closing.app.close();
+      try {
+        expect(await states(closing.databaseUrl, ids)).toEqual([
+          { status: 'pending', lease_owner: null, attempt_count: 0, count: 30, postponed: false },
+        ]);
+      } finally {
+        const admin = new Client({ connectionString: serverUrl() });
+        await admin.connect();
+        const name = new URL(closing.databaseUrl).pathname.slice(1);
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await admin.end();
+      }
+      expect(f.receiver.on(path)).toHaveLength(8);
     });
   });
 });
