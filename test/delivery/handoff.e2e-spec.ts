@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { EventCatalog } from '../../src/webhooks/catalog/event-catalog.service';
 import { DeliveryDispatcher } from '../../src/webhooks/dispatch/delivery-dispatcher.service';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { serverUrl } from '../support/database';
@@ -290,6 +291,43 @@ describe('hand-off: deliveries created by a publish go straight to this instance
       await send(companyId, 1);
       await f.receiver.waitFor(229, '/spill/full', 5000);
       expect(await taken(f.t)).toEqual({ handoff: resumed.handoff + 1, claim: resumed.claim });
+    });
+
+    it('large events: the spill holds at most 32 MiB of their data, the rest waits in the table; each arrives once', async () => {
+      const companyId = 'spill-large';
+      const path = '/spill/large';
+      f.t.app
+        .get(EventCatalog)
+        .register([
+          { type: 'test.large', description: 'A large event (tests)', schema: { type: 'object' } },
+        ]);
+      await f.helpers.subscribe(companyId, path, { events: ['test.large'] });
+      f.receiver.script(path, ...answers(4, 20), ...answers(4, 300));
+      // 2 MiB of data each: 16 of them fill the spill's 32 MiB.
+      const blob = 'x'.repeat(2 * 1024 * 1024);
+      const sendLarge = (n: number) =>
+        Promise.all(
+          Array.from({ length: n }, () =>
+            f.t.app.get(WebhookPublisher).publish('test.large', { blob }, { companyId }),
+          ),
+        );
+      await sendLarge(4);
+      await f.receiver.waitFor(4, path, 10_000);
+      await sendLarge(4);
+      await f.receiver.waitFor(8, path, 10_000);
+      const before = await taken(f.t);
+      const burst = await sendLarge(30);
+      const requests = await f.receiver.waitFor(38, path, 30_000);
+      await sleep(300);
+      const after = await taken(f.t);
+      expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(38);
+      for (const { id } of burst) {
+        expect(requests.some((r) => r.headers['webhook-id'] === id)).toBe(true);
+      }
+      const handedOff = after.handoff - before.handoff;
+      expect(handedOff + after.claim - before.claim).toBe(30);
+      expect(handedOff).toBeGreaterThan(0);
+      expect(handedOff).toBeLessThanOrEqual(16);
     });
 
     it('a spill that waited too long for a slowed endpoint: released before its lease ends, claimed, each sent once at attempt 1', async () => {

@@ -88,6 +88,8 @@ const MAX_WRITERS = 2;
 const RECORD_GATHER_MS = 5;
 /** Deliveries waiting in memory beyond their lanes' bounds (spill), in all: this many per `concurrency`. */
 const SPILL_PER_SLOT = 100;
+/** And at most this many bytes of them (their events' data, as their publishes estimated it). */
+const SPILL_BYTES = 32 * 1024 * 1024;
 /** Subscriptions whose mean attempt duration is remembered. */
 const MEASURED_SUBSCRIPTIONS = 10_000;
 
@@ -109,6 +111,8 @@ interface SubscriptionLane {
   spill: QueuedDelivery[];
   /** Spill room promised to publishes not adopted yet. */
   spillReserved: number;
+  /** The most bytes one delivery of the spill (or of its promised room) may hold. */
+  spillBytesEach: number;
   /** Since when (epoch ms) the spill has not been empty; null while it is. */
   spillingSince: number | null;
   /** The subscription's request timeout (ms), as last loaded. */
@@ -233,11 +237,11 @@ export class DeliveryDispatcher
    * (measured by its mean attempt duration), and at most `SPILL_PER_SLOT` per unit of
    * `concurrency` in all. Under a burst faster than the endpoint, they save each delivery a claim.
    */
-  reserve(max: number): HandoffReservation | null {
+  reserve(max: number, bytesEach: number): HandoffReservation | null {
     if (this.stopping || !this.loop || this.backlogged) return null;
     const room = Math.floor((this.settings.dispatch.concurrency * 3) / 4) - this.held;
     const take = Math.max(0, Math.min(room, max));
-    const spill = this.spillRooms(max);
+    const spill = this.spillRooms(max, bytesEach);
     if (take === 0 && spill.ids.length === 0) return null;
     this.held += take;
     this.reservations++;
@@ -256,16 +260,26 @@ export class DeliveryDispatcher
     };
   }
 
-  /** Spill room of the lanes at their bound (see `reserve`), counted as promised until `adopt`. */
-  private spillRooms(max: number): HandoffReservation['spill'] {
+  /**
+   * Spill room of the lanes at their bound (see `reserve`), counted as promised until `adopt`;
+   * within SPILL_BYTES in all, each delivery counted at `bytesEach`.
+   */
+  private spillRooms(max: number, bytesEach: number): HandoffReservation['spill'] {
     const ids: string[] = [];
     const rooms: number[] = [];
     const bound = this.settings.dispatch.perSubscriptionConcurrency;
     let total = 0;
-    for (const lane of this.lanes.values()) total += lane.spill.length + lane.spillReserved;
-    let left = this.settings.dispatch.concurrency * SPILL_PER_SLOT - total;
+    let bytes = 0;
     for (const lane of this.lanes.values()) {
-      if (left <= 0) break;
+      const waiting = lane.spill.length + lane.spillReserved;
+      if (waiting === 0) lane.spillBytesEach = 0;
+      total += waiting;
+      bytes += waiting * lane.spillBytesEach;
+    }
+    let left = this.settings.dispatch.concurrency * SPILL_PER_SLOT - total;
+    let leftBytes = SPILL_BYTES - bytes;
+    for (const lane of this.lanes.values()) {
+      if (left <= 0 || leftBytes < bytesEach) break;
       const meanMs = this.meanMs.get(lane.id);
       if (meanMs === undefined || this.overflowed.has(lane.id)) continue;
       if (lane.running + lane.queue.length + lane.spill.length < bound) continue;
@@ -280,10 +294,17 @@ export class DeliveryDispatcher
         continue;
       }
       const capacity = Math.floor((Math.min(bound, allowance) * waitMs) / Math.max(1, meanMs));
-      const room = Math.min(max, left, capacity - lane.spill.length - lane.spillReserved);
+      const room = Math.min(
+        max,
+        left,
+        Math.floor(leftBytes / bytesEach),
+        capacity - lane.spill.length - lane.spillReserved,
+      );
       if (room <= 0) continue;
       lane.spillReserved += room;
+      lane.spillBytesEach = Math.max(lane.spillBytesEach, bytesEach);
       left -= room;
+      leftBytes -= room * bytesEach;
       ids.push(lane.id);
       rooms.push(room);
     }
@@ -564,6 +585,7 @@ export class DeliveryDispatcher
         queue: [],
         spill: [],
         spillReserved: 0,
+        spillBytesEach: 0,
         spillingSince: null,
         timeoutMs: 0,
       };

@@ -22,7 +22,8 @@ export interface HandoffReservation {
 
 /** The dispatcher's side of the hand-off (the dispatcher depends on the publisher, not back). */
 export interface HandoffTaker {
-  reserve(max: number): HandoffReservation | null;
+  /** `bytesEach`: the most bytes one of the deliveries may hold in memory (its event's data). */
+  reserve(max: number, bytesEach: number): HandoffReservation | null;
   /**
    * Takes the deliveries created leased (they may be fewer than reserved; none at all), and the
    * subscriptions that got deliveries created `pending` by the same publish. Called exactly once
@@ -58,9 +59,9 @@ export class DeliveryHandoff {
   }
 
   /** Room for at most `max` deliveries; null when there is no dispatcher, or it is full or stopping. */
-  reserve(max: number): HeldReservation | null {
+  reserve(max: number, bytesEach = 1024): HeldReservation | null {
     const taker = this.taker;
-    const reservation = taker?.reserve(max) ?? null;
+    const reservation = taker?.reserve(max, bytesEach) ?? null;
     return taker && reservation ? { ...reservation, taker } : null;
   }
 

@@ -220,7 +220,9 @@ export class WebhookPublisher {
    * leased to it (`sending`, attempt 1) and handed to it on commit: no claim query for them.
    */
   private async insertAlone(events: OutboxEvent[]): Promise<PublishedEvent[]> {
-    const reservation = this.handoff.reserve(events.length * 2);
+    // What one delivery may hold in memory: its event's data, and about 1 KiB besides.
+    const bytesEach = events.reduce((most, e) => Math.max(most, e.data.length), 0) + 1024;
+    const reservation = this.handoff.reserve(events.length * 2, bytesEach);
     let rows: (ClaimRow & { leased: boolean })[];
     try {
       rows = await hotQuery<ClaimRow & { leased: boolean }>(
