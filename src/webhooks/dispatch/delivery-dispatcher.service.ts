@@ -115,8 +115,11 @@ interface SubscriptionLane {
   spillBytesEach: number;
   /** Since when (epoch ms) the spill has not been empty; null while it is. */
   spillingSince: number | null;
-  /** The subscription's request timeout (ms), as last loaded. */
-  timeoutMs: number;
+  /**
+   * How long a delivery may wait here and still be sent within its lease (as `pump` checks it),
+   * read off the last one that came in: `webhook_lease_expires_at` stays the one lease formula.
+   */
+  slackMs: number;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -285,9 +288,7 @@ export class DeliveryDispatcher
       if (lane.running + lane.queue.length + lane.spill.length < bound) continue;
       const { allowance, pausedUntil } = this.breakers.state(lane.id);
       if (pausedUntil !== null) continue;
-      // Left of the lease once the attempt's own time is set aside (as `pump` checks it).
-      const leaseMs = Math.max(this.settings.leaseSeconds * 1000, lane.timeoutMs + 5000);
-      const waitMs = (leaseMs - lane.timeoutMs - 1000) / 4;
+      const waitMs = lane.slackMs / 4;
       if (lane.spillingSince !== null && Date.now() - lane.spillingSince > waitMs) {
         // Spilling for a whole window: the lane drains once, so claims reach its due retries.
         this.overflowed.set(lane.id, this.claimsStarted);
@@ -503,15 +504,15 @@ export class DeliveryDispatcher
 
   /**
    * Hands claimed deliveries to their subscription's lane (or straight out for direct sends);
-   * each lane sends at most `perSubscriptionConcurrency` at once. Handed-off deliveries (`spill`:
+   * each lane sends at most `perSubscriptionConcurrency` at once. Handed-off deliveries (`spillIds`:
    * the subscriptions their reservation let spill) go to their lane's spill when they were
    * written on its spill room, when the lane is full, or when it already spills (behind those).
    */
   private async start(
     claimed: ClaimedDelivery[],
-    spill: ReadonlySet<string> | null = null,
+    spillIds: ReadonlySet<string> | null = null,
   ): Promise<void> {
-    const spillRoom = (d: ClaimedDelivery) => spill?.has(d.subscriptionId ?? '') === true;
+    const spillRoom = (d: ClaimedDelivery) => spillIds?.has(d.subscriptionId ?? '') === true;
     // Held while the subscriptions load, but for those on spill room (not counted in `held`).
     const counted = claimed.filter((d) => !spillRoom(d)).length;
     this.held += counted;
@@ -554,10 +555,11 @@ export class DeliveryDispatcher
         this.breakerUrls.set(delivery.subscriptionId, target.url);
       }
       const lane = this.laneOf(delivery.subscriptionId);
-      lane.timeoutMs = target.requestTimeoutMs;
+      lane.slackMs = leaseSlackMs(delivery, target);
+      const onSpillRoom = spillRoom(delivery);
       const full = lane.running + lane.queue.length >= bound || lane.spill.length > 0;
-      if (spillRoom(delivery) || (spill !== null && full)) {
-        if (!spillRoom(delivery)) this.held--;
+      if (onSpillRoom || (spillIds !== null && full)) {
+        if (!onSpillRoom) this.held--;
         if (lane.spill.length === 0) lane.spillingSince = Date.now();
         lane.spill.push({ delivery, target });
       } else {
@@ -587,7 +589,7 @@ export class DeliveryDispatcher
         spillReserved: 0,
         spillBytesEach: 0,
         spillingSince: null,
-        timeoutMs: 0,
+        slackMs: 0,
       };
       this.lanes.set(lane.id, lane);
     }
@@ -647,7 +649,7 @@ export class DeliveryDispatcher
         this.held++;
       }
       // Waited so long behind its subscription that the request could outlive the lease.
-      if (Date.now() + next.target.requestTimeoutMs + 1000 > next.delivery.leaseExpiresAt) {
+      if (leaseSlackMs(next.delivery, next.target) < 0) {
         this.held--;
         expired.push(next.delivery.id);
         continue;
@@ -693,9 +695,8 @@ export class DeliveryDispatcher
           if (!this.stopping) void this.pump(lane);
           else this.dropIfIdle(lane);
         }
-        if (!this.stopping && this.spillWaiting.size > 0) this.pumpSpillWaiting();
         this.scheduleFlush();
-        this.notifySlot();
+        this.roomFreed();
       });
     this.sends.add(send);
   }
@@ -1048,6 +1049,11 @@ export class DeliveryDispatcher
     }
     return claimed;
   }
+}
+
+/** How long a held delivery may still wait and be sent (timeout and 1 s) within its lease. */
+function leaseSlackMs(delivery: ClaimedDelivery, target: DeliveryTarget): number {
+  return delivery.leaseExpiresAt - Date.now() - target.requestTimeoutMs - 1000;
 }
 
 /** A claimed delivery whose subscription was deleted or deactivated: cancelled, no attempt. */

@@ -9,7 +9,7 @@ import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.i
 import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { type ClaimRow, toClaimed } from '../dispatch/claimed-delivery';
+import { type ClaimedDelivery, type ClaimRow, toClaimed } from '../dispatch/claimed-delivery';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';
 import { GroupCommit } from './group-commit';
 import { isRefusedStatement } from '../common/sql-state';
@@ -246,30 +246,24 @@ export class WebhookPublisher {
     }
     deliveryMetrics.published.inc(events.length);
     const types = new Map(events.map((e) => [e.id, e.type]));
-    const leased = rows.flatMap((row) =>
-      row.leased
-        ? [
-            toClaimed({
-              ...row,
-              batch_event_ids: null,
-              endpoint: null,
-              type: types.get(row.event_id)!,
-            }),
-          ]
-        : [],
-    );
-    if (reservation) {
-      const pending = new Set<string>();
-      for (const row of rows)
-        if (!row.leased && row.subscription_id) pending.add(row.subscription_id);
-      this.handoff.adopt(reservation, leased, [...pending]);
+    // One pass: the deliveries to send from memory, the subscriptions left pending, the fan-out.
+    const leased: ClaimedDelivery[] = [];
+    const pending = new Set<string>();
+    const counts = new Map<string, number>();
+    for (const row of rows) {
+      counts.set(row.event_id, (counts.get(row.event_id) ?? 0) + 1);
+      if (row.leased) {
+        const type = types.get(row.event_id)!;
+        leased.push(toClaimed({ ...row, batch_event_ids: null, endpoint: null, type }));
+      } else if (row.subscription_id) {
+        pending.add(row.subscription_id);
+      }
     }
+    if (reservation) this.handoff.adopt(reservation, leased, [...pending]);
     if (rows.length > leased.length) {
       this.signal.wake();
       this.notifyOtherInstances();
     }
-    const counts = new Map<string, number>();
-    for (const row of rows) counts.set(row.event_id, (counts.get(row.event_id) ?? 0) + 1);
     return events.map((e) => ({ id: e.id, deliveries: counts.get(e.id) ?? 0, replayed: false }));
   }
 
