@@ -479,3 +479,27 @@ describe.each([
     await server.close();
   });
 });
+
+describe('undici WebhookHttpClient with every connection busy', () => {
+  it('ends a request still waiting for a connection at its own deadline, and never sends it', async () => {
+    const server = await startHttpServer(() => {
+      // Never answers: the one connection stays taken until the first request's deadline.
+    });
+    const client = new UndiciWebhookHttpClient(testResolver, { connections: 1 });
+
+    const first = client.send(post(`${server.url}/first`, { timeoutMs: 1500 }));
+    const startedAt = Date.now();
+    const queued = await client.send(post(`${server.url}/queued`, { timeoutMs: 300 }));
+    const elapsed = Date.now() - startedAt;
+
+    expect(queued).toMatchObject({ statusCode: null, error: 'timeout', body: '' });
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(1000);
+    await expect(first).resolves.toMatchObject({ statusCode: null, error: 'timeout' });
+    // The connection is free again: the timed-out request did not go out on it.
+    await delay(200);
+    expect(server.requests).toEqual(['/first']);
+    await client.close();
+    await server.close();
+  });
+});
