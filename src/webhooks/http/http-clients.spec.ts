@@ -465,6 +465,22 @@ describe.each([
     });
   });
 
+  it('keeps the connection after an answer longer than the 4 KiB it reads', async () => {
+    // An error page from a proxy or a CDN is often longer than 4 KiB.
+    const page = 'x'.repeat(8 * 1024);
+    const server = await startHttpServer((_req, res) => res.writeHead(502).end(page));
+
+    const bodies: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      bodies.push((await client.send(post(`${server.url}/n/${i}`))).body.length);
+    }
+
+    expect(bodies).toEqual(new Array<number>(10).fill(4096));
+    expect(server.requests).toHaveLength(10);
+    expect(server.connections).toBeLessThanOrEqual(2);
+    await server.close();
+  });
+
   it('reuses keep-alive connections across sequential requests', async () => {
     const server = await startHttpServer((_req, res) => res.writeHead(200).end('ok'));
 

@@ -226,6 +226,18 @@ export interface CappedBody {
 }
 
 /**
+ * After the cap: a response that has all arrived (node:http's `complete`) is read to its end and
+ * dropped, so its keep-alive connection is reused; any other is destroyed with its connection.
+ */
+function dropRest(stream: Readable): void {
+  if ((stream as Readable & { complete?: boolean }).complete === true) {
+    stream.resume();
+  } else {
+    stream.destroy();
+  }
+}
+
+/**
  * Reads at most `limit` bytes of `stream`, then stops and destroys it (so a huge or endless body
  * is neither buffered nor waited for). Never rejects: a stream error, a premature close or
  * `signal` aborting ends the read with what arrived so far and `error` set; the stream is
@@ -254,7 +266,12 @@ export function readCappedBody(
       if (destroy) {
         // Errors after this point (e.g. the socket reset) are of no interest.
         stream.on('error', () => undefined);
-        stream.destroy();
+        if (error === null) {
+          // Capped: once this read is parsed, a message that arrived whole keeps its connection.
+          setImmediate(() => dropRest(stream));
+        } else {
+          stream.destroy();
+        }
       }
       resolve({ body: Buffer.concat(chunks, size), error });
     };

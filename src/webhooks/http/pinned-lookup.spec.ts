@@ -171,16 +171,32 @@ describe('httpErrorReason', () => {
 });
 
 describe('readCappedBody', () => {
-  it('stops at the cap and destroys the stream', async () => {
+  it('stops at the cap and destroys a stream still arriving', async () => {
     const stream = new PassThrough();
     stream.write(Buffer.alloc(3000, 'a'));
     stream.write(Buffer.alloc(3000, 'b'));
 
     const read = await readCappedBody(stream, 4096);
+    await new Promise((resolve) => setImmediate(resolve));
 
     expect(read.error).toBeNull();
     expect(read.body.toString()).toBe('a'.repeat(3000) + 'b'.repeat(1096));
     expect(stream.destroyed).toBe(true);
+  });
+
+  it('stops at the cap and drains, not destroys, a response that has all arrived', async () => {
+    // node:http's IncomingMessage says `complete` once the whole message is parsed: destroying
+    // it would cost its keep-alive connection.
+    const stream = Object.assign(new PassThrough({ autoDestroy: false }), { complete: true });
+    stream.end(Buffer.alloc(6000, 'a'));
+
+    const read = await readCappedBody(stream, 4096);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(read.body.length).toBe(4096);
+    expect(stream.readableEnded).toBe(true);
+    expect(stream.destroyed).toBe(false);
   });
 
   it('returns what arrived when the signal aborts', async () => {

@@ -142,8 +142,10 @@ class CappedResponse implements Dispatcher.DispatchHandler {
     }
     if (this.size >= MAX_RESPONSE_BODY_BYTES) {
       this.finish(null);
-      // The rest is not read: the connection goes rather than drain a huge or endless body.
-      controller.abort(new Error('response body capped'));
+      // The rest is not read: the connection goes rather than drain a huge or endless body. Not
+      // from inside undici's parser, though: a body that ended in this same read completes
+      // first, and then the abort does nothing and the connection is kept.
+      setImmediate(() => controller.abort(new Error('response body capped')));
     }
   }
 
