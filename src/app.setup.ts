@@ -7,7 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { requestId } from './logging/logging.module';
+import { requestId, ServerErrorCauseInterceptor } from './logging/logging.module';
 import type { NextFunction, Request, Response } from 'express';
 import type { LogLevel } from './config/app-config';
 import { DatabaseUnavailableInterceptor } from './webhooks/common/database-unavailable';
@@ -37,6 +37,7 @@ export function configureApp(
   options: { shutdownHooks?: boolean } = {},
 ): INestApplication {
   app.useLogger(app.get(PinoLogger));
+  app.useGlobalInterceptors(new ServerErrorCauseInterceptor());
   // The request id first, so that refusals by the body guards below carry one as well.
   app.use((req: Request, res: Response, next: NextFunction) => {
     requestId(req, res);

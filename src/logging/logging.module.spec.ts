@@ -2,14 +2,19 @@ import { QueryFailedError } from 'typeorm';
 import { REDACTED } from './redact';
 import { serializeError } from './logging.module';
 
+/** A refused INSERT whose parameters carry a partner's credentials. */
+function queryFailed(): QueryFailedError {
+  const driverError = Object.assign(new Error('duplicate key value'), { code: '23505' });
+  return new QueryFailedError(
+    'INSERT INTO webhook_subscriptions (headers) VALUES ($1)',
+    [{ authorization: 'Basic cGFydG5lcjpzM2NyZXQ=' }],
+    driverError,
+  );
+}
+
 describe('serializeError', () => {
   it('keeps type, code, message and stack, and drops the statement and its parameters', () => {
-    const driverError = Object.assign(new Error('duplicate key value'), { code: '23505' });
-    const error = new QueryFailedError(
-      'INSERT INTO webhook_subscriptions (headers) VALUES ($1)',
-      [{ authorization: 'Basic cGFydG5lcjpzM2NyZXQ=' }],
-      driverError,
-    );
+    const error = queryFailed();
     const logged = serializeError(error);
     expect(Object.keys(logged).sort()).toEqual(['code', 'message', 'stack', 'type']);
     expect(logged.type).toBe('QueryFailedError');
@@ -20,6 +25,27 @@ describe('serializeError', () => {
     const logged = serializeError(new Error('bad secret whsec_c2VjcmV0c2VjcmV0c2VjcmV0'));
     expect(logged.message).toBe(`bad secret ${REDACTED}`);
     expect(String(logged.stack)).not.toContain('whsec_c2Vj');
+  });
+
+  it('reads an error pino has serialised already (what pino-http hands a custom serialiser)', () => {
+    const error = queryFailed();
+    // pino-std-serializers' err(): type, message, stack and every own field (parameters too).
+    const serialised = {
+      ...error,
+      type: 'QueryFailedError',
+      message: error.message,
+      stack: error.stack,
+    };
+
+    const logged = serializeError(serialised);
+
+    expect(logged).toMatchObject({
+      type: 'QueryFailedError',
+      code: '23505',
+      message: 'duplicate key value',
+    });
+    expect(Object.keys(logged).sort()).toEqual(['code', 'message', 'stack', 'type']);
+    expect(JSON.stringify(logged)).not.toContain('cGFydG5lcjpzM2NyZXQ=');
   });
 
   it('describes a thrown non-error', () => {

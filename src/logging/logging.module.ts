@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type DynamicModule } from '@nestjs/common';
+import {
+  type CallHandler,
+  type DynamicModule,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
+import { catchError, type Observable, throwError } from 'rxjs';
 import type { LogLevel } from '../config/app-config';
 import { REDACTED, redactSecrets, SECRET_KEYS } from './redact';
 
@@ -26,20 +33,71 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/** What an error's log line keeps of it (before secrets are masked). */
+interface ErrorFields {
+  type?: unknown;
+  code?: unknown;
+  message?: unknown;
+  stack?: unknown;
+}
+
+/**
+ * An Error's fields, or those of one pino has serialised already: pino-http hands a custom `err`
+ * serialiser the plain object its standard one made (type, message, stack and every own field of
+ * the error); null for anything else thrown.
+ */
+function errorFields(error: unknown): ErrorFields | null {
+  if (error instanceof Error) {
+    const { code } = error as ErrorFields;
+    return { type: error.constructor.name, code, message: error.message, stack: error.stack };
+  }
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as ErrorFields).message === 'string'
+  ) {
+    return error;
+  }
+  return null;
+}
+
 /**
  * Errors in logs: type, code, message and stack with secrets masked, nothing else. pino's default
  * copies every field, and a TypeORM QueryFailedError carries the statement's `parameters`
  * (subscription headers, event data).
  */
 export function serializeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: redactSecrets(String(error)) };
-  const { code } = error as { code?: unknown };
+  const fields = errorFields(error);
+  if (fields === null) return { message: redactSecrets(String(error)) };
+  const { type, code, message, stack } = fields;
   return {
-    type: error.constructor.name,
+    type: typeof type === 'string' ? type : 'Error',
     ...(typeof code === 'string' ? { code } : {}),
-    message: redactSecrets(error.message),
-    stack: error.stack ? redactSecrets(error.stack) : undefined,
+    message: redactSecrets(String(message)),
+    stack: typeof stack === 'string' ? redactSecrets(stack) : undefined,
   };
+}
+
+/**
+ * Puts what a handler threw on the request's own log line when the answer is a 5xx: pino-http logs
+ * `res.err` then, and without it a 500's line said only "failed with status code 500". Read when
+ * the line is written, once an exception filter has chosen the status: a refusal answered 4xx
+ * stays a completed request.
+ */
+@Injectable()
+export class ServerErrorCauseInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        const res = context.switchToHttp().getResponse<ServerResponse>();
+        Object.defineProperty(res, 'err', {
+          configurable: true,
+          get: () => (res.statusCode >= 500 ? error : undefined),
+        });
+        return throwError(() => error);
+      }),
+    );
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ interface LogLine {
   context?: string;
   req?: { method: string; url: string };
   res?: { statusCode: number };
+  err?: Record<string, unknown>;
 }
 
 const JWT_SECRET = 'logging-test-jwt-secret-0123456789abcdef';
@@ -79,6 +80,56 @@ describe('request ids, redacted logs and security headers', () => {
     expect(lines().filter((l) => l.msg.includes(id) && l.requestId !== 'req-create-0001')).toEqual(
       [],
     );
+  });
+
+  it("names what failed a 500 on the request's own line, without the statement's parameters", async () => {
+    // PostgreSQL refuses every new subscription, as a broken trigger or constraint would.
+    await t.dataSource.query(`
+      CREATE FUNCTION test_refuse_subscription() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'test fault: subscriptions refused'; END
+      $$ LANGUAGE plpgsql`);
+    await t.dataSource.query(
+      `CREATE TRIGGER test_refuse_subscription BEFORE INSERT ON webhook_subscriptions
+       FOR EACH ROW EXECUTE FUNCTION test_refuse_subscription()`,
+    );
+    const marker = `x-partner-key-${randomBytes(8).toString('hex')}`;
+    try {
+      await request(server)
+        .post('/api/webhooks')
+        .set('Authorization', `Bearer ${t.token('log-fault', [MANAGE])}`)
+        .set('X-Request-Id', 'req-fault-0001')
+        .send({
+          url: receiver.url('/fault'),
+          events: ['contract.signed'],
+          headers: { 'X-Partner': marker },
+        })
+        .expect(500);
+    } finally {
+      await t.dataSource.query(
+        'DROP TRIGGER test_refuse_subscription ON webhook_subscriptions; DROP FUNCTION test_refuse_subscription()',
+      );
+    }
+
+    const access = lines().find((l) => l.requestId === 'req-fault-0001' && l.res)!;
+    expect(access).toMatchObject({ level: 50, res: { statusCode: 500 } });
+    expect(access.err).toMatchObject({
+      type: 'QueryFailedError',
+      code: 'P0001',
+      message: 'test fault: subscriptions refused',
+    });
+    expect(raw.join('')).not.toContain(marker);
+  });
+
+  it('keeps a refusal answered 4xx a completed request, without an error', async () => {
+    await request(server)
+      .get('/api/webhooks/00000000-0000-4000-8000-000000000000')
+      .set('Authorization', `Bearer ${t.token('log-missing', [MANAGE])}`)
+      .set('X-Request-Id', 'req-missing-0001')
+      .expect(404);
+
+    const access = lines().find((l) => l.requestId === 'req-missing-0001' && l.res)!;
+    expect(access).toMatchObject({ level: 30, msg: 'request completed', res: { statusCode: 404 } });
+    expect(access.err).toBeUndefined();
   });
 
   it.each([
