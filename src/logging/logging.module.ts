@@ -82,7 +82,8 @@ export function serializeError(error: unknown): Record<string, unknown> {
  * Puts what a handler threw on the request's own log line when the answer is a 5xx: pino-http logs
  * `res.err` then, and without it a 500's line said only "failed with status code 500". Read when
  * the line is written, once an exception filter has chosen the status: a refusal answered 4xx
- * stays a completed request.
+ * stays a completed request (nestjs-pino's LoggerErrorInterceptor sets it for every error, and
+ * would log a 404 as an errored request).
  */
 @Injectable()
 export class ServerErrorCauseInterceptor implements NestInterceptor {

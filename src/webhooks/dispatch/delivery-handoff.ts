@@ -58,8 +58,11 @@ export class DeliveryHandoff {
     if (this.taker === taker) this.taker = null;
   }
 
-  /** Room for at most `max` deliveries; null when there is no dispatcher, or it is full or stopping. */
-  reserve(max: number, bytesEach = 1024): HeldReservation | null {
+  /**
+   * Room for at most `max` deliveries of at most `bytesEach` bytes of event data each; null when
+   * there is no dispatcher, or it is full or stopping.
+   */
+  reserve(max: number, bytesEach: number): HeldReservation | null {
     const taker = this.taker;
     const reservation = taker?.reserve(max, bytesEach) ?? null;
     return taker && reservation ? { ...reservation, taker } : null;

@@ -188,6 +188,41 @@ export function httpErrorReason(error: unknown, timedOut = false): string {
   return `network error: ${message}`;
 }
 
+/** The whole-attempt deadline (ms) of a request: `timeoutMs`, or 1 ms unless a positive number. */
+export function attemptTimeoutMs(timeoutMs: number): number {
+  return Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 1;
+}
+
+/** What an attempt's deadline ends it with (`httpErrorReason` says `timeout`). */
+export function attemptTimeoutError(ms: number): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`request timed out after ${ms} ms`);
+  error.name = 'TimeoutError';
+  error.code = 'ETIMEDOUT';
+  return error;
+}
+
+/** The first `limit` bytes of a body, gathered chunk by chunk; the rest is not kept. */
+export class BodyCap {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly limit: number = MAX_RESPONSE_BODY_BYTES) {}
+
+  /** Keeps what of `chunk` fits; true once the cap is reached. */
+  add(chunk: Buffer): boolean {
+    const take = Math.min(chunk.length, this.limit - this.size);
+    if (take > 0) {
+      this.chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+      this.size += take;
+    }
+    return this.size >= this.limit;
+  }
+
+  get bytes(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+}
+
 /** The deadline of one attempt: aborts `signal` after `timeoutMs`. Call `clear()` when done. */
 export class AttemptDeadline {
   private readonly controller = new AbortController();
@@ -195,13 +230,10 @@ export class AttemptDeadline {
   private fired = false;
 
   constructor(timeoutMs: number) {
-    const ms = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 1;
+    const ms = attemptTimeoutMs(timeoutMs);
     this.timer = setTimeout(() => {
       this.fired = true;
-      const error: NodeJS.ErrnoException = new Error(`request timed out after ${ms} ms`);
-      error.name = 'TimeoutError';
-      error.code = 'ETIMEDOUT';
-      this.controller.abort(error);
+      this.controller.abort(attemptTimeoutError(ms));
     }, ms);
   }
 
@@ -238,10 +270,10 @@ function dropRest(stream: Readable): void {
 }
 
 /**
- * Reads at most `limit` bytes of `stream`, then stops and destroys it (so a huge or endless body
- * is neither buffered nor waited for). Never rejects: a stream error, a premature close or
- * `signal` aborting ends the read with what arrived so far and `error` set; the stream is
- * destroyed in every case but a clean end.
+ * Reads at most `limit` bytes of `stream`, then stops (so a huge or endless body is neither
+ * buffered nor waited for): a message that has all arrived is drained, keeping its connection;
+ * any other is destroyed. Never rejects: a stream error, a premature close or `signal` aborting
+ * ends the read with what arrived so far and `error` set, and destroys the stream.
  */
 export function readCappedBody(
   stream: Readable,
@@ -249,8 +281,7 @@ export function readCappedBody(
   signal?: AbortSignal,
 ): Promise<CappedBody> {
   return new Promise<CappedBody>((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const body = new BodyCap(limit);
     let settled = false;
 
     const finish = (error: unknown, destroy: boolean) => {
@@ -273,16 +304,10 @@ export function readCappedBody(
           stream.destroy();
         }
       }
-      resolve({ body: Buffer.concat(chunks, size), error });
+      resolve({ body: body.bytes, error });
     };
     const onData = (chunk: Buffer | string) => {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      const take = Math.min(buffer.length, limit - size);
-      if (take > 0) {
-        chunks.push(take === buffer.length ? buffer : buffer.subarray(0, take));
-        size += take;
-      }
-      if (size >= limit) {
+      if (body.add(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
         finish(null, true);
       }
     };

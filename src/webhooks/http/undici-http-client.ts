@@ -6,7 +6,14 @@ import {
   type WebhookHttpResponse,
 } from '../interfaces/webhook-http-client.interface';
 import { systemHostResolver, type HostResolver } from '../security/url-policy';
-import { failedResponse, httpErrorReason, normalizeResponseHeaders } from './http-error';
+import {
+  attemptTimeoutError,
+  attemptTimeoutMs,
+  BodyCap,
+  failedResponse,
+  httpErrorReason,
+  normalizeResponseHeaders,
+} from './http-error';
 import {
   DEFAULT_CONNECTIONS_PER_ORIGIN,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
@@ -103,8 +110,7 @@ class CappedResponse implements Dispatcher.DispatchHandler {
   private readonly timer: NodeJS.Timeout;
   private statusCode: number | null = null;
   private headers: Record<string, string> = {};
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
+  private readonly body = new BodyCap(MAX_RESPONSE_BODY_BYTES);
   private settled = false;
   private timedOut = false;
 
@@ -113,7 +119,7 @@ class CappedResponse implements Dispatcher.DispatchHandler {
     private readonly startedAt: number,
     private readonly resolve: (response: WebhookHttpResponse) => void,
   ) {
-    const ms = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 1;
+    const ms = attemptTimeoutMs(timeoutMs);
     this.timer = setTimeout(() => this.expire(ms), ms);
   }
 
@@ -134,19 +140,12 @@ class CappedResponse implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.settled) return;
-    const take = Math.min(chunk.length, MAX_RESPONSE_BODY_BYTES - this.size);
-    if (take > 0) {
-      this.chunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
-      this.size += take;
-    }
-    if (this.size >= MAX_RESPONSE_BODY_BYTES) {
-      this.finish(null);
-      // The rest is not read: the connection goes rather than drain a huge or endless body. Not
-      // from inside undici's parser, though: a body that ended in this same read completes
-      // first, and then the abort does nothing and the connection is kept.
-      setImmediate(() => controller.abort(new Error('response body capped')));
-    }
+    if (this.settled || !this.body.add(chunk)) return;
+    this.finish(null);
+    // The rest is not read: the connection goes rather than drain a huge or endless body. Not
+    // from inside undici's parser, though: a body that ended in this same read completes first,
+    // and then the abort does nothing and the connection is kept.
+    setImmediate(() => controller.abort(new Error('response body capped')));
   }
 
   onResponseEnd(): void {
@@ -164,9 +163,7 @@ class CappedResponse implements Dispatcher.DispatchHandler {
 
   private expire(ms: number): void {
     this.timedOut = true;
-    const error: NodeJS.ErrnoException = new Error(`request timed out after ${ms} ms`);
-    error.name = 'TimeoutError';
-    error.code = 'ETIMEDOUT';
+    const error = attemptTimeoutError(ms);
     this.finish(error);
     this.controller?.abort(error);
   }
@@ -185,7 +182,7 @@ class CappedResponse implements Dispatcher.DispatchHandler {
     this.resolve({
       statusCode: this.statusCode,
       headers: this.headers,
-      body: Buffer.concat(this.chunks, this.size).toString('utf8'),
+      body: this.body.bytes.toString('utf8'),
       durationMs,
       error: reason,
     });
