@@ -97,6 +97,14 @@ export class TestReceiver {
     this.defaultReply = reply;
   }
 
+  /** Answers every request left hanging so far with `status`. */
+  release(status = 200): void {
+    for (const res of this.hanging) {
+      if (!res.destroyed) res.writeHead(status).end();
+    }
+    this.hanging.clear();
+  }
+
   /** The most requests to `path` (to any path when null) that were being answered at once. */
   mostOpen(path: string | null): number {
     return path === null ? this.openOverall.most : (this.open.get(path)?.most ?? 0);

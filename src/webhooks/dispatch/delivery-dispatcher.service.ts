@@ -323,13 +323,22 @@ export class DeliveryDispatcher
   ): void {
     this.held -= reservation.take;
     this.reservations--;
+    const spilling = new Set(reservation.spill.ids);
+    // Written on spill room: it stays promised until `start` has put them in their lane's spill
+    // (their subscriptions load first), so that no other publish is promised the same room.
+    const arriving = new Map<string, number>();
+    if (!this.stopping) {
+      for (const { subscriptionId: id } of deliveries) {
+        if (id && spilling.has(id)) arriving.set(id, (arriving.get(id) ?? 0) + 1);
+      }
+    }
     reservation.spill.ids.forEach((id, i) => {
       const lane = this.lanes.get(id);
       if (!lane) return;
-      lane.spillReserved = Math.max(0, lane.spillReserved - reservation.spill.rooms[i]);
+      const unused = reservation.spill.rooms[i] - (arriving.get(id) ?? 0);
+      lane.spillReserved = Math.max(0, lane.spillReserved - unused);
       this.dropIfIdle(lane);
     });
-    const spilling = new Set(reservation.spill.ids);
     for (const id of pendingSubscriptions) {
       // Spilling (or promised spill by another publish): these would be overtaken by its spill.
       // A lane merely full, not measured yet, drains within a spill window at worst.
@@ -527,12 +536,14 @@ export class DeliveryDispatcher
       targets = await this.targets.forSubscriptions(versions);
     } catch (error) {
       this.held -= counted;
+      claimed.filter(spillRoom).forEach((d) => this.arrived(d));
       this.roomFreed();
       throw error;
     }
     if (this.stopping) {
       // Shutdown began while the subscriptions loaded: releaseLeases gives these back.
       this.held -= counted;
+      claimed.filter(spillRoom).forEach((d) => this.arrived(d));
       return;
     }
     const touched = new Set<SubscriptionLane>();
@@ -542,7 +553,8 @@ export class DeliveryDispatcher
         ? targets.get(delivery.subscriptionId)
         : this.targets.fromEndpoint(delivery.endpoint!);
       if (!target || !target.active) {
-        if (!spillRoom(delivery)) this.held--;
+        if (spillRoom(delivery)) this.arrived(delivery);
+        else this.held--;
         this.buffer.push(cancelled(delivery));
         continue;
       }
@@ -559,7 +571,8 @@ export class DeliveryDispatcher
       const onSpillRoom = spillRoom(delivery);
       const full = lane.running + lane.queue.length >= bound || lane.spill.length > 0;
       if (onSpillRoom || (spillIds !== null && full)) {
-        if (!onSpillRoom) this.held--;
+        if (onSpillRoom) this.arrived(delivery);
+        else this.held--;
         if (lane.spill.length === 0) lane.spillingSince = Date.now();
         lane.spill.push({ delivery, target });
       } else {
@@ -570,6 +583,12 @@ export class DeliveryDispatcher
     for (const lane of touched) await this.pump(lane);
     this.roomFreed();
     this.scheduleFlush();
+  }
+
+  /** A delivery written on its lane's spill room reached the spill (or never will): no longer promised. */
+  private arrived(delivery: ClaimedDelivery): void {
+    const lane = delivery.subscriptionId ? this.lanes.get(delivery.subscriptionId) : undefined;
+    if (lane && lane.spillReserved > 0) lane.spillReserved--;
   }
 
   /** After `held` went down: spilled deliveries waiting for room go first, then the claim loop. */
