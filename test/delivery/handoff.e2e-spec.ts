@@ -358,46 +358,62 @@ describe('hand-off: deliveries created by a publish go straight to this instance
     });
   });
 
-  describe('spill under a global bound: 2 busy subscriptions, concurrency 6', () => {
+  describe('spill under a global bound: concurrency 6, 4 per subscription', () => {
     const f = deliveryFixture(DELIVERY_ENV, {
       webhooks: { dispatch: { concurrency: 6, perSubscriptionConcurrency: 4 } },
     });
 
-    it('never more than 6 requests at once in all, 4 per subscription; each delivery once', async () => {
-      const companyId = 'spill-global';
-      const paths = ['/spill/global-a', '/spill/global-b'];
-      for (const path of paths) {
-        await f.helpers.subscribe(companyId, path);
-        f.receiver.script(path, ...answers(4, 20), ...answers(4, 300), ...answers(150, 10));
+    it('a spill that arrives once the other subscription has taken the room waits for it: never more than 6 at once; each delivery once', async () => {
+      const x = { companyId: 'spill-global-x', path: '/spill/global-x' };
+      const y = { companyId: 'spill-global-y', path: '/spill/global-y' };
+      const xId = (await f.helpers.subscribe(x.companyId, x.path)).id;
+      await f.helpers.subscribe(y.companyId, y.path);
+      f.receiver.script(x.path, ...answers(4, 20), ...answers(4, 800), ...answers(20, 200));
+      f.receiver.script(y.path, ...answers(4, 20), ...answers(6, 2000));
+      for (const { companyId, path } of [x, y]) {
+        await publishMany(f.t, companyId, 4);
+        await f.receiver.waitFor(4, path, 5000);
       }
-      const send = (n: number) => publishMany(f.t, companyId, n);
-      await send(4);
-      for (const path of paths) await f.receiver.waitFor(4, path, 5000);
-      // 8 at 300 ms, 6 at once: some of them are still being answered when the burst begins.
-      await send(4);
-      for (const path of paths) await f.receiver.waitFor(8, path, 5000);
+      // X's 4 slots busy for 800 ms.
+      await publishMany(f.t, x.companyId, 4);
+      await f.receiver.waitFor(8, x.path, 5000);
       const before = await taken(f.t);
-      // In turns, so that several publish groups reserve while the lanes spill.
-      const published = [];
-      for (let turn = 0; turn < 5; turn++) {
-        published.push(...(await send(30)));
-        await sleep(20);
+      // X's next publish gets spill room (X is at its bound) but is held before its commit: the
+      // deliveries' foreign key waits for this lock on X's subscription row.
+      const lock = new Client({ connectionString: f.t.databaseUrl });
+      await lock.connect();
+      let burst: Promise<{ id: string }[]>;
+      try {
+        await lock.query('BEGIN');
+        await lock.query('SELECT 1 FROM webhook_subscriptions WHERE id = $1 FOR UPDATE', [xId]);
+        burst = publishMany(f.t, x.companyId, 20);
+        // Meanwhile Y's 6 events wait in the table (no room to hand off) and are claimed as room
+        // frees: 2 now, 2 more once X's slots are done. Y then has 4 requests open for a while,
+        // X none, and X's spill (200 ms answers) may take only 2 of the 6.
+        await sleep(200);
+        await publishMany(f.t, y.companyId, 6);
+        await f.receiver.waitFor(8, y.path, 5000);
+      } finally {
+        await lock.query('COMMIT').catch(() => undefined);
+        await lock.end();
       }
-      for (const path of paths) {
-        const requests = await f.receiver.waitFor(158, path, 30_000);
-        const ids = new Set(requests.map((r) => r.headers['webhook-id']));
-        expect(ids.size).toBe(158);
-        for (const { id } of published) expect(ids.has(id)).toBe(true);
-      }
-      await sleep(300);
-      const after = await taken(f.t);
-      for (const path of paths) {
-        expect(f.receiver.on(path)).toHaveLength(158);
-        expect(f.receiver.mostOpen(path)).toBeLessThanOrEqual(4);
-      }
+      const published = await burst;
+      const requests = await f.receiver.waitFor(28, x.path, 20_000);
+      // The spill waited for Y's requests rather than go past the global bound.
+      expect(f.receiver.mostOpen(y.path)).toBe(4);
       expect(f.receiver.mostOpen(null)).toBeLessThanOrEqual(6);
-      // Hand-off, spill and claims in whatever mix the timing gave: every one taken once.
-      expect(after.handoff - before.handoff + after.claim - before.claim).toBe(300);
+      const ids = new Set(requests.map((r) => r.headers['webhook-id']));
+      expect(ids.size).toBe(28);
+      for (const { id } of published) expect(ids.has(id)).toBe(true);
+      await f.receiver.waitFor(10, y.path, 10_000);
+      await sleep(300);
+      expect(f.receiver.on(x.path)).toHaveLength(28);
+      expect(f.receiver.on(y.path)).toHaveLength(10);
+      // X's 20 went to its spill (no claim), Y's 6 were claimed.
+      expect(await taken(f.t)).toEqual({
+        handoff: before.handoff + 20,
+        claim: before.claim + 6,
+      });
     });
   });
 

@@ -188,7 +188,10 @@ describe('readCappedBody', () => {
     // node:http's IncomingMessage says `complete` once the whole message is parsed: destroying
     // it would cost its keep-alive connection.
     const stream = Object.assign(new PassThrough({ autoDestroy: false }), { complete: true });
-    stream.end(Buffer.alloc(6000, 'a'));
+    stream.write(Buffer.alloc(6000, 'a'));
+    stream.end(Buffer.alloc(2000, 'b'));
+    // Paused right at the first chunk: only readCappedBody's drain can bring it to its end.
+    stream.once('data', () => stream.pause());
 
     const read = await readCappedBody(stream, 4096);
     await new Promise((resolve) => setImmediate(resolve));
