@@ -285,7 +285,9 @@ export class DeliveryDispatcher
       if (left <= 0 || leftBytes < bytesEach) break;
       const meanMs = this.meanMs.get(lane.id);
       if (meanMs === undefined || this.overflowed.has(lane.id)) continue;
-      if (lane.running + lane.queue.length + lane.spill.length < bound) continue;
+      // At its bound, or spilling (promised spill included: it may still be on its way there).
+      const waiting = lane.queue.length + lane.spill.length + lane.spillReserved;
+      if (lane.running + waiting < bound) continue;
       const { allowance, pausedUntil } = this.breakers.state(lane.id);
       if (pausedUntil !== null) continue;
       const waitMs = lane.slackMs / 4;
