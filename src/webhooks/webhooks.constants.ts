@@ -22,3 +22,5 @@ export const PAGE_SIZE_MAX = 100;
 
 /** Injection token of the `WebhookHttpClient` deliveries go through. */
 export const WEBHOOK_HTTP_CLIENT = Symbol('WEBHOOK_HTTP_CLIENT');
+/** Injection token of the `OperationalEventPublisher` the engine reports through. */
+export const OPERATIONAL_EVENTS = Symbol('OPERATIONAL_EVENTS');

@@ -3,19 +3,29 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PermissionsGuard } from './auth/permissions.guard';
 import { EventCatalog } from './catalog/event-catalog.service';
-import type { EventTypeDefinition } from './catalog/event-type.interface';
+import type { EventTypeDefinition } from './interfaces/event-type.interface';
 import { EventTypesController } from './catalog/event-types.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryLogRepository } from './deliveries/delivery-log.repository';
 import { SubscriptionDeliveriesController } from './deliveries/subscription-deliveries.controller';
+import { AttemptConsequences } from './dispatch/attempt-consequences';
+import { AttemptRecorder } from './dispatch/attempt-recorder';
+import { DeliveryAttempt } from './dispatch/delivery-attempt';
 import { DeliveryDispatcher } from './dispatch/delivery-dispatcher.service';
+import { DeliveryHandoff } from './dispatch/delivery-handoff';
 import { DeliveryJobs } from './dispatch/delivery-jobs.service';
 import { DeliveryNotifications } from './dispatch/delivery-notifications';
 import { DeliveryTargets } from './dispatch/delivery-targets';
+import { DispatchCapacity } from './dispatch/dispatch-capacity';
 import { DispatchSignal } from './dispatch/dispatch-signal';
-import { DeliveryHandoff } from './dispatch/delivery-handoff';
+import { EndpointCircuits } from './dispatch/endpoint-circuits';
+import { ImmediateDelivery } from './dispatch/immediate-delivery';
+import { LaneRunner } from './dispatch/lane-runner';
+import { OverflowMarks } from './dispatch/overflow-marks';
+import { ResponseTimes } from './dispatch/response-times';
 import { SubscriptionHealth } from './dispatch/subscription-health.service';
+import { SubscriptionLanes } from './dispatch/subscription-lanes';
 import { EventEmitterBridge } from './events/event-emitter.bridge';
 import { EventsController } from './events/events.controller';
 import { WebhookPublisher } from './events/webhook-publisher.service';
@@ -26,8 +36,10 @@ import { SignatureProviderRegistry } from './signing/signature-headers';
 import { SubscriptionRepository } from './subscriptions/subscription.repository';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
+import { DeliveryQueue } from './queue/delivery-queue.repository';
+import { OutboxRepository } from './queue/outbox.repository';
 import { WEBHOOKS_ENTITIES } from './webhooks.entities';
-import { WEBHOOK_HTTP_CLIENT } from './webhooks.constants';
+import { OPERATIONAL_EVENTS, WEBHOOK_HTTP_CLIENT } from './webhooks.constants';
 import {
   WEBHOOKS_ASYNC_OPTIONS_TYPE,
   WEBHOOKS_MODULE_OPTIONS,
@@ -61,12 +73,25 @@ let featureCount = 0;
     SubscriptionRepository,
     SubscriptionsService,
     PermissionsGuard,
+    DeliveryQueue,
+    OutboxRepository,
     DispatchSignal,
-    DeliveryHandoff,
     DeliveryNotifications,
     WebhookPublisher,
+    { provide: OPERATIONAL_EVENTS, useExisting: WebhookPublisher },
     DeliveryTargets,
     SubscriptionHealth,
+    DispatchCapacity,
+    SubscriptionLanes,
+    OverflowMarks,
+    ResponseTimes,
+    EndpointCircuits,
+    DeliveryAttempt,
+    AttemptConsequences,
+    AttemptRecorder,
+    LaneRunner,
+    DeliveryHandoff,
+    ImmediateDelivery,
     DeliveryDispatcher,
     DeliveryJobs,
     DeliveryLogRepository,

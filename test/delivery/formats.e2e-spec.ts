@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type CloudEvent, HTTP } from 'cloudevents';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Webhook } from 'standardwebhooks';
-import type { EventTypeDefinition } from '../../src/webhooks/catalog/event-type.interface';
+import type { EventTypeDefinition } from '../../src/webhooks/interfaces/event-type.interface';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ReceivedRequest, TestReceiver } from '../support/receiver';

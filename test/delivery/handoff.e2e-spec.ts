@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { EventCatalog } from '../../src/webhooks/catalog/event-catalog.service';
-import { DeliveryDispatcher } from '../../src/webhooks/dispatch/delivery-dispatcher.service';
+import { DeliveryQueue } from '../../src/webhooks/queue/delivery-queue.repository';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { serverUrl } from '../support/database';
 import { eventually, type Reply } from '../support/receiver';
@@ -85,7 +85,7 @@ describe('hand-off: deliveries created by a publish go straight to this instance
       expect(row).toEqual({
         status: 'sending',
         attempt_count: 1,
-        lease_owner: f.t.app.get(DeliveryDispatcher).owner,
+        lease_owner: f.t.app.get(DeliveryQueue).owner,
         // The lease outlasts the request: its timeout plus 5 s, at least WEBHOOKS_LEASE_SECONDS.
         lease_ms: 30_000,
         untouched: true,
@@ -474,7 +474,7 @@ describe('hand-off: deliveries created by a publish go straight to this instance
       const path = '/spill/shutdown';
       const hanging = Array.from({ length: 4 }, () => ({ hang: true as const }));
       const ids = await spillBehind('spill-shutdown', path, hanging);
-      const owner = f.t.app.get(DeliveryDispatcher).owner;
+      const owner = f.t.app.get(DeliveryQueue).owner;
       expect(await states(f.t.databaseUrl, ids)).toEqual([
         { status: 'sending', lease_owner: owner, attempt_count: 1, count: 30, postponed: false },
       ]);

@@ -7,7 +7,7 @@ import {
   FAST_RETRIES,
   sleep,
 } from '../support/delivery-harness';
-import { DeliveryDispatcher } from '../../src/webhooks/dispatch/delivery-dispatcher.service';
+import { EndpointCircuits } from '../../src/webhooks/dispatch/endpoint-circuits';
 import { eventually, TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -59,7 +59,7 @@ describe('circuit breaker: a failing endpoint is paused, probed, and resumed', (
     await receiver.waitFor(3, '/healthy', 3_000);
     expect(receiver.on('/flaky')).toHaveLength(3);
 
-    const paused = t.app.get(DeliveryDispatcher).pausedSubscriptions().get(flaky.id);
+    const paused = t.app.get(EndpointCircuits).state(flaky.id).pausedUntil;
     expect(paused).toBeGreaterThan(Date.now());
 
     const all = await receiver.waitFor(10 + 4, '/flaky', 20_000);

@@ -496,7 +496,7 @@ describe('the database goes away for 10 s while events are published and deliver
       upAt,
     );
     const claimDelays = claimFailures.map((l) => Number(/retrying in (\d+) ms/.exec(l.msg)?.[1]));
-    const recordFailures = lines('DeliveryDispatcher', /^Recording \d+ attempts failed/);
+    const recordFailures = lines('AttemptRecorder', /^Recording \d+ attempts failed/);
     const notificationsLost = lines('DeliveryNotifications', /unavailable/, downStartedAt);
     const notificationsBack = lines('DeliveryNotifications', /again/, upStartedAt);
     // Still failing well after the database came back: the dispatcher did not resume.

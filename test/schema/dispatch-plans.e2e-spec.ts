@@ -5,7 +5,7 @@ import { hotQuery } from '../../src/webhooks/common/prepared-statement';
 import {
   CLAIM_STATEMENT,
   RECORD_STATEMENT,
-} from '../../src/webhooks/dispatch/delivery-dispatcher.service';
+} from '../../src/webhooks/queue/delivery-queue.statements';
 import { createTestDatabase } from '../support/database';
 
 const OWNER = 'plans-test';

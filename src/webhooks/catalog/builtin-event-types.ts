@@ -1,4 +1,4 @@
-import type { EventTypeDefinition } from './event-type.interface';
+import type { EventTypeDefinition } from '../interfaces/event-type.interface';
 
 export const WEBHOOK_PING = 'webhook.ping';
 export const WEBHOOK_ENDPOINT_DISABLED = 'webhook.endpoint.disabled';

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { WEBHOOKS_MODULE_OPTIONS } from '../webhooks.module-definition';
 import type { WebhooksModuleOptions } from '../interfaces/webhooks-module-options.interface';
 import { BUILTIN_EVENT_TYPES } from './builtin-event-types';
-import type { EventTypeDefinition } from './event-type.interface';
+import type { EventTypeDefinition } from '../interfaces/event-type.interface';
 import { EVENT_TYPE_PATTERN, matchesEventFilter } from './event-type-matching';
 
 interface CatalogEntry extends EventTypeDefinition {

@@ -4,13 +4,15 @@ import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { WEBHOOK_PING } from '../catalog/builtin-event-types';
-import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher.service';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { ImmediateDelivery } from '../dispatch/immediate-delivery';
+import { DeliveryQueue } from '../queue/delivery-queue.repository';
+import { OutboxRepository } from '../queue/outbox.repository';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
 import { WebhooksSettings } from '../webhooks-settings';
 import { DeliveryLogRepository } from './delivery-log.repository';
-import type { AttemptStatus } from './delivery-status';
+import type { AttemptStatus } from '../entities/delivery-status';
 import type {
   AttemptPageDto,
   DeliveryDto,
@@ -27,7 +29,9 @@ export class DeliveriesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly log: DeliveryLogRepository,
     private readonly subscriptions: SubscriptionsService,
-    private readonly dispatcher: DeliveryDispatcher,
+    private readonly immediate: ImmediateDelivery,
+    private readonly queue: DeliveryQueue,
+    private readonly outbox: OutboxRepository,
     private readonly signal: DispatchSignal,
     private readonly settings: WebhooksSettings,
   ) {}
@@ -38,32 +42,19 @@ export class DeliveriesService {
     const eventId = randomUUID();
     const deliveryId = randomUUID();
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO webhook_events (id, company_id, type, data) VALUES ($1, $2, $3, $4)`,
-        [
-          eventId,
-          companyId,
-          WEBHOOK_PING,
-          JSON.stringify({ subscriptionId, message: 'Test delivery from the webhooks API' }),
-        ],
-      );
-      await manager.query(
-        `INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
-           attempt_count, lease_owner, lease_expires_at)
-         VALUES ($1, $2, $3, $4, $5, 'sending', 1, $6, webhook_lease_expires_at($7::int, $8::float8))`,
-        [
-          deliveryId,
-          companyId,
-          eventId,
-          subscriptionId,
-          WEBHOOK_PING,
-          this.dispatcher.owner,
-          subscription.requestTimeoutMs,
-          this.settings.leaseSeconds,
-        ],
-      );
+      const data = { subscriptionId, message: 'Test delivery from the webhooks API' };
+      const event = { id: eventId, companyId, type: WEBHOOK_PING, data: JSON.stringify(data) };
+      await this.outbox.insertEvent(manager, event);
+      await this.queue.insertHeld(manager, {
+        id: deliveryId,
+        companyId,
+        eventId,
+        subscriptionId,
+        eventType: WEBHOOK_PING,
+        requestTimeoutMs: subscription.requestTimeoutMs,
+      });
     });
-    const record = await this.dispatcher.deliverNow(deliveryId, { retry: false });
+    const record = await this.immediate.send(deliveryId, { retry: false });
     return {
       delivered: record.status === 'succeeded',
       statusCode: record.statusCode,
@@ -109,7 +100,7 @@ export class DeliveriesService {
   /** Queues one delivery again now (a succeeded one is sent again); 409 while it is being sent. */
   async retry(companyId: string, deliveryId: string): Promise<void> {
     const before = isUUID(deliveryId)
-      ? await this.log.requeueForCompany(companyId, deliveryId)
+      ? await this.queue.requeueForCompany(companyId, deliveryId)
       : null;
     if (!before) throw notFound(deliveryId);
     if (before === 'sending') {
@@ -130,7 +121,7 @@ export class DeliveriesService {
     if (Date.now() - from.getTime() > RECOVER_WINDOW_MS) {
       throw WebhooksError.invalidField('since', 'since must be at most 14 days ago');
     }
-    const requeued = await this.log.recoverForCompany(companyId, subscriptionId, from);
+    const requeued = await this.queue.recoverForCompany(companyId, subscriptionId, from);
     if (requeued > 0) this.signal.wake();
     return { requeued };
   }

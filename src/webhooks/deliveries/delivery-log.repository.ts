@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { PagePosition } from '../common/cursor';
 import type { AttemptDto, DeliveryDto } from './dto/attempt.dto';
-import type { AttemptStatus, DeliveryStatus } from './delivery-status';
+import type { AttemptStatus, DeliveryStatus } from '../entities/delivery-status';
 
 interface AttemptRow {
   id: string;
@@ -102,44 +102,6 @@ export class DeliveryLogRepository {
       updatedAt: row.updated_at,
       attempts: attempts.map(toAttempt),
     };
-  }
-
-  /**
-   * Queues one delivery again now, whatever its state but `sending`. Returns its state before:
-   * null when it does not exist for the company.
-   */
-  async requeueForCompany(companyId: string, deliveryId: string): Promise<DeliveryStatus | null> {
-    const rows = await this.dataSource.query<{ status: DeliveryStatus }[]>(
-      `WITH target AS (
-         SELECT id, status FROM webhook_deliveries WHERE company_id = $1 AND id = $2 FOR UPDATE
-       ), requeued AS (
-         UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), updated_at = now()
-         FROM target WHERE d.id = target.id AND target.status <> 'sending'
-         RETURNING d.id)
-       SELECT status FROM target`,
-      [companyId, deliveryId],
-    );
-    return rows[0]?.status ?? null;
-  }
-
-  /** A subscription's failed deliveries whose last attempt is at or after `since`: pending now. */
-  async recoverForCompany(companyId: string, subscriptionId: string, since: Date): Promise<number> {
-    const [, count] = await this.dataSource.query<[unknown[], number]>(
-      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
-       WHERE company_id = $1 AND subscription_id = $2 AND status = 'failed' AND last_attempt_at >= $3`,
-      [companyId, subscriptionId, since.toISOString()],
-    );
-    return count;
-  }
-
-  /** Pending deliveries of a deleted subscription: cancelled (history kept). */
-  async cancelPendingForCompany(companyId: string, subscriptionId: string): Promise<number> {
-    const [, count] = await this.dataSource.query<[unknown[], number]>(
-      `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
-       WHERE company_id = $1 AND subscription_id = $2 AND status = 'pending'`,
-      [companyId, subscriptionId],
-    );
-    return count;
   }
 }
 

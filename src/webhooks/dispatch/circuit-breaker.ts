@@ -1,12 +1,6 @@
-/** When an endpoint is paused, and for how long. */
-export interface CircuitBreakerOptions {
-  /** Consecutive failed attempts (timeouts, connection errors, 408, 429, 5xx) that pause an endpoint; 0 turns the breaker off (default 5). */
-  failureThreshold: number;
-  /** First pause, ms (default 30 s); each failed probe doubles it. */
-  cooldownMs: number;
-  /** Longest pause, ms (default 10 min). */
-  maxCooldownMs: number;
-}
+import type { CircuitBreakerOptions } from '../interfaces/webhooks-module-options.interface';
+
+export type { CircuitBreakerOptions };
 
 export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = {
   failureThreshold: 5,

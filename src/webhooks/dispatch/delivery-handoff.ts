@@ -1,45 +1,20 @@
-import { Injectable } from '@nestjs/common';
-import type { ClaimedDelivery } from './claimed-delivery';
+import { Injectable, Logger } from '@nestjs/common';
+import { errorMessage } from '../common/error-message';
+import type { ClaimedDelivery } from '../queue/claimed-delivery';
+import { DeliveryQueue } from '../queue/delivery-queue.repository';
+import type { GroupLease } from '../queue/outbox.repository';
+import { WebhooksSettings } from '../webhooks-settings';
+import { deliveryMetrics } from './delivery-metrics';
+import { DispatchCapacity } from './dispatch-capacity';
+import { EndpointCircuits } from './endpoint-circuits';
+import { LaneRunner } from './lane-runner';
+import { OverflowMarks } from './overflow-marks';
+import { ResponseTimes } from './response-times';
+import { spillRooms } from './spill-policy';
+import { SubscriptionLanes, spillWaiting } from './subscription-lanes';
 
-/** Room the dispatcher gave the publisher for deliveries it creates already leased. */
-export interface HandoffReservation {
-  /** Most deliveries to create leased (`sending`, this instance as the lease owner). */
-  take: number;
-  /** The lease owner name to write. */
-  owner: string;
-  /** Subscriptions whose deliveries must stay `pending` (lane full, or endpoint paused). */
-  excluded: string[];
-  /** Most deliveries of one subscription to create leased. */
-  perSubscription: number;
-  /** The least lease (seconds), as `webhook_lease_expires_at` takes it. */
-  leaseSeconds: number;
-  /**
-   * Subscriptions at their bound whose deliveries may still be created leased, to wait in this
-   * instance's memory (`rooms[i]` at most for `ids[i]`), outside `take` and `excluded`.
-   */
-  spill: { ids: string[]; rooms: number[] };
-}
-
-/** The dispatcher's side of the hand-off (the dispatcher depends on the publisher, not back). */
-export interface HandoffTaker {
-  /** `bytesEach`: the most bytes one of the deliveries may hold in memory (its event's data). */
-  reserve(max: number, bytesEach: number): HandoffReservation | null;
-  /**
-   * Takes the deliveries created leased (they may be fewer than reserved; none at all), and the
-   * subscriptions that got deliveries created `pending` by the same publish. Called exactly once
-   * for every reservation, on the taker that made it, even after `detach`.
-   */
-  adopt(
-    reservation: HandoffReservation,
-    deliveries: ClaimedDelivery[],
-    pendingSubscriptions: string[],
-  ): void;
-}
-
-/** A reservation, with the taker that made it (the one `adopt` must reach). */
-export interface HeldReservation extends HandoffReservation {
-  taker: HandoffTaker;
-}
+/** Room the dispatcher gave a publish for deliveries it creates already leased (see `reserve`). */
+export type HandoffReservation = GroupLease;
 
 /**
  * Publisher to dispatcher, in one process: deliveries created by a publish are written already
@@ -48,32 +23,155 @@ export interface HeldReservation extends HandoffReservation {
  */
 @Injectable()
 export class DeliveryHandoff {
-  private taker: HandoffTaker | null = null;
+  private readonly logger = new Logger(DeliveryHandoff.name);
+  /** Taking deliveries: between the dispatcher's start and the beginning of its shutdown. */
+  private open = false;
+  /** The last claim came back full: due deliveries wait in the database, hand-off pauses. */
+  private backlogged = false;
+  /** Reservations not yet adopted (their publish's statement is running). */
+  private reservations = 0;
+  private reservationWaiters: (() => void)[] = [];
+  /** Adopted deliveries being routed (their subscriptions loading). */
+  private readonly starting = new Set<Promise<void>>();
 
-  attach(taker: HandoffTaker): void {
-    this.taker = taker;
+  constructor(
+    private readonly settings: WebhooksSettings,
+    private readonly capacity: DispatchCapacity,
+    private readonly lanes: SubscriptionLanes,
+    private readonly circuits: EndpointCircuits,
+    private readonly overflow: OverflowMarks,
+    private readonly responseTimes: ResponseTimes,
+    private readonly runner: LaneRunner,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  /** The dispatcher runs: hand-offs may begin. */
+  start(): void {
+    this.open = true;
   }
 
-  detach(taker: HandoffTaker): void {
-    if (this.taker === taker) this.taker = null;
+  /** Shutdown begins: no new reservations; those made are still adopted, and their rows released. */
+  stop(): void {
+    this.open = false;
+  }
+
+  /** Set by each claim: while due deliveries wait in the database, new ones do not overtake them. */
+  setBacklogged(backlogged: boolean): void {
+    this.backlogged = backlogged;
   }
 
   /**
-   * Room for at most `max` deliveries of at most `bytesEach` bytes of event data each; null when
-   * there is no dispatcher, or it is full or stopping.
+   * Room for at most `max` deliveries of at most `bytesEach` bytes of event data each: at most
+   * three quarters of `concurrency` held in all, so that claims of due retries and of the overflow
+   * always keep a quarter; none while the last claim came back full; none for a subscription
+   * whose lane is full, whose endpoint is paused or that is overflowed. Besides, a busy
+   * subscription at its bound may spill (see `spillRooms`). null when there is no room at all.
    */
-  reserve(max: number, bytesEach: number): HeldReservation | null {
-    const taker = this.taker;
-    const reservation = taker?.reserve(max, bytesEach) ?? null;
-    return taker && reservation ? { ...reservation, taker } : null;
+  reserve(max: number, bytesEach: number): HandoffReservation | null {
+    if (!this.open || this.backlogged) return null;
+    const { concurrency, perSubscriptionConcurrency: bound } = this.settings.dispatch;
+    const take = Math.max(0, Math.min(Math.floor((concurrency * 3) / 4) - this.capacity.held, max));
+    const decision = spillRooms({
+      lanes: this.lanes.all(),
+      max,
+      bytesEach,
+      bound,
+      concurrency,
+      now: Date.now(),
+      meanMs: (id) => this.responseTimes.mean(id),
+      overflowed: (id) => this.overflow.has(id),
+      circuit: (id) => this.circuits.state(id),
+    });
+    decision.overflow.forEach((id) => this.overflow.mark(id));
+    if (take === 0 && decision.rooms.length === 0) return null;
+    for (const { id, room, bytesEach: each } of decision.rooms) {
+      const lane = this.lanes.get(id)!;
+      lane.spillReserved += room;
+      lane.spillBytesEach = each;
+    }
+    this.capacity.take(take);
+    this.reservations++;
+    const spilling = new Set(decision.rooms.map((r) => r.id));
+    return {
+      take,
+      owner: this.queue.owner,
+      excluded: [
+        ...this.lanes.saturated(bound).filter((id) => !spilling.has(id)),
+        ...this.circuits.paused(),
+        ...this.overflow.ids(),
+      ],
+      perSubscription: bound,
+      leaseSeconds: this.settings.leaseSeconds,
+      spill: { ids: [...spilling], rooms: decision.rooms.map((r) => r.room) },
+    };
   }
 
-  /** Hands the deliveries over; must be called once for every reservation, also on failure. */
+  /**
+   * Takes the deliveries a publish created leased on `reservation` (maybe fewer, or none: also
+   * called when the publish failed), and the subscriptions it left `pending` rows for. Called
+   * exactly once per reservation. While shutting down, they are left to the release of all leases.
+   */
   adopt(
-    reservation: HeldReservation,
+    reservation: HandoffReservation,
     deliveries: ClaimedDelivery[],
     pendingSubscriptions: string[] = [],
   ): void {
-    reservation.taker.adopt(reservation, deliveries, pendingSubscriptions);
+    this.capacity.give(reservation.take);
+    this.reservations--;
+    const spilling = new Set(reservation.spill.ids);
+    // Written on spill room: it stays promised until the runner has put them in their lane's
+    // spill (their subscriptions load first), so that no other publish is promised the same room.
+    const arriving = new Map<string, number>();
+    if (this.open) {
+      for (const { subscriptionId: id } of deliveries) {
+        if (id && spilling.has(id)) arriving.set(id, (arriving.get(id) ?? 0) + 1);
+      }
+    }
+    reservation.spill.ids.forEach((id, i) => {
+      const lane = this.lanes.get(id);
+      if (!lane) return;
+      const unused = reservation.spill.rooms[i] - (arriving.get(id) ?? 0);
+      lane.spillReserved = Math.max(0, lane.spillReserved - unused);
+      this.lanes.dropIfIdle(lane);
+    });
+    for (const id of pendingSubscriptions) {
+      // Spilling (or promised spill by another publish): these would be overtaken by its spill.
+      // A lane merely full, not measured yet, drains within a spill window at worst.
+      const lane = this.lanes.get(id);
+      if (spilling.has(id) || (lane !== undefined && spillWaiting(lane) > 0))
+        this.overflow.mark(id);
+    }
+    if (this.reservations === 0) {
+      this.reservationWaiters.forEach((resolve) => resolve());
+      this.reservationWaiters = [];
+    }
+    if (deliveries.length === 0 || !this.open) {
+      this.runner.roomFreed();
+      return;
+    }
+    deliveryMetrics.taken.inc({ via: 'handoff' }, deliveries.length);
+    const starting: Promise<void> = this.runner
+      .route(deliveries, spilling)
+      .catch((error: unknown) => {
+        this.logger.error(
+          `Starting ${deliveries.length} handed-off deliveries failed (${errorMessage(error)}); their leases expire and they are sent again`,
+        );
+      })
+      .finally(() => this.starting.delete(starting));
+    this.starting.add(starting);
+  }
+
+  /**
+   * Resolves once every reservation made has been adopted (or `timeoutMs` passed) and the
+   * deliveries adopted have been routed: their rows are then committed, leased to this instance.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    if (this.reservations > 0) {
+      await new Promise<void>((resolve) => {
+        this.reservationWaiters.push(resolve);
+        setTimeout(resolve, timeoutMs).unref();
+      });
+    }
+    await Promise.allSettled([...this.starting]);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DeliveryQueue } from '../queue/delivery-queue.repository';
 import { WebhooksSettings } from '../webhooks-settings';
 import { DispatchSignal } from './dispatch-signal';
 import { errorMessage } from '../common/error-message';
@@ -26,6 +27,7 @@ export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly settings: WebhooksSettings,
     private readonly signal: DispatchSignal,
     private readonly scheduler: SchedulerRegistry,
+    private readonly queue: DeliveryQueue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,11 +54,7 @@ export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Deliveries left `sending` by an instance that stopped renewing: pending again, due now. */
   async reapExpiredLeases(): Promise<number> {
-    const [, count] = await this.dataSource.query<[unknown[], number]>(
-      `UPDATE webhook_deliveries
-       SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = now(), updated_at = now()
-       WHERE status = 'sending' AND lease_expires_at < now()`,
-    );
+    const count = await this.queue.reapExpired();
     if (count > 0) this.signal.wake();
     return count;
   }

@@ -7,12 +7,10 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { DELIVERIES_CHANNEL } from '../queue/outbox.statements';
 import { WebhooksSettings } from '../webhooks-settings';
 import { DispatchSignal } from './dispatch-signal';
 import { errorMessage } from '../common/error-message';
-
-/** PostgreSQL channel a publish notifies (inside its transaction: delivered only on commit). */
-export const DELIVERIES_CHANNEL = 'webhook_deliveries';
 
 /**
  * LISTENs on the deliveries channel so that an event committed by any instance (or inside a

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { DirectEndpoint } from '../deliveries/webhook-delivery.entity';
+import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
 import { WebhooksSettings } from '../webhooks-settings';
 import type { RetrySettings } from './retry-policy';
 

@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { WEBHOOK_ENDPOINT_DISABLED } from '../catalog/builtin-event-types';
-import { WebhookPublisher } from '../events/webhook-publisher.service';
+import type { OperationalEventPublisher } from '../interfaces/operational-event-publisher.interface';
+import { DeliveryQueue } from '../queue/delivery-queue.repository';
+import { OPERATIONAL_EVENTS } from '../webhooks.constants';
 
 /** How long every delivery of a subscription may fail before it is deactivated. */
 export const FAILING_DEACTIVATION_MS = 5 * 24 * 60 * 60 * 1000;
@@ -17,7 +19,8 @@ export class SubscriptionHealth {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly publisher: WebhookPublisher,
+    private readonly queue: DeliveryQueue,
+    @Inject(OPERATIONAL_EVENTS) private readonly events: OperationalEventPublisher,
   ) {}
 
   /** Of these subscriptions, the active ones whose failures started 5 days ago or more. */
@@ -40,12 +43,8 @@ export class SubscriptionHealth {
       );
       const row = rows[0]?.[0];
       if (!row) return false;
-      await manager.query(
-        `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
-         WHERE subscription_id = $1 AND status = 'pending'`,
-        [subscriptionId],
-      );
-      await this.publisher.publish(
+      await this.queue.cancelPending(subscriptionId, { manager });
+      await this.events.publish(
         WEBHOOK_ENDPOINT_DISABLED,
         { subscriptionId, url: row.url, reason, disabledAt: new Date().toISOString() },
         { companyId: row.company_id, manager },

@@ -3,21 +3,24 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventCatalog } from '../catalog/event-catalog.service';
-import { filtersMatching, matchesAnyEventFilter } from '../catalog/event-type-matching';
-import type { DirectEndpoint } from '../deliveries/webhook-delivery.entity';
-import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.interface';
-import { DELIVERIES_CHANNEL } from '../dispatch/delivery-notifications';
+import { matchesAnyEventFilter } from '../catalog/event-type-matching';
+import { isRefusedStatement } from '../common/sql-state';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { type ClaimedDelivery, type ClaimRow, toClaimed } from '../dispatch/claimed-delivery';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';
-import { GroupCommit } from './group-commit';
-import { isRefusedStatement } from '../common/sql-state';
-import { type HotStatement, hotQuery } from '../common/prepared-statement';
-import { signingSecretProblem } from '../security/secret-cipher';
-import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
-import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
+import { type ClaimedDelivery, toClaimed } from '../queue/claimed-delivery';
+import {
+  type BatchDeliveryRow,
+  type GroupRow,
+  type OutboxEvent,
+  OutboxRepository,
+} from '../queue/outbox.repository';
+import { WebhooksError } from '../webhooks.errors';
 import { WebhooksSettings } from '../webhooks-settings';
+import { type DirectSendOptions, directEndpoint } from './direct-endpoint';
+import { GroupCommit } from './group-commit';
+
+export type { DirectSendOptions };
 
 export interface PublishOptions {
   /** The tenant: only its subscriptions receive the event. */
@@ -45,82 +48,6 @@ export interface EventInput {
 }
 
 /**
- * Per-call endpoint settings of `send` over the module's `directSend` defaults (a `secret` of
- * null sends unsigned; headers are merged, per-call entries winning).
- */
-export interface DirectSendOptions extends DirectSendDefaults {
-  companyId: string;
-  manager?: EntityManager;
-}
-
-/** An event of the common case, waiting for its group commit (`data` as JSON). */
-interface OutboxEvent {
-  id: string;
-  companyId: string;
-  type: string;
-  data: string;
-}
-
-const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-/**
- * One pending delivery per active subscription of the company whose filters overlap the event's
- * ($1 event id, $2 company, $3 type, $4 the filters that match the type: `filtersMatching`).
- */
-const FAN_OUT = `
-  INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
-  SELECT gen_random_uuid(), $2::varchar, $1::uuid, s.id, $3::varchar, 'pending', now()
-  FROM webhook_subscriptions s
-  WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
-  RETURNING 1`;
-
-/**
- * A group of events and their fan-out in one statement ($1: the events as one JSON document). Up
- * to $3 deliveries ($6 per subscription, none for the subscriptions in $4) are created already
- * leased to $2 for $5 seconds at least, and besides, for each subscription $7[i], up to $8[i]
- * (deliveries that wait in the dispatcher's memory); the others are `pending`. Returns every
- * delivery, with the event's data as stored for the leased ones.
- */
-const PUBLISH_GROUP: HotStatement = {
-  name: 'webhooks_publish_group',
-  text: `WITH input AS (
-     SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text))
-       WITH ORDINALITY AS i(id, company_id, type, data, filters, n)
-   ), event AS (
-     INSERT INTO webhook_events (id, company_id, type, data)
-     SELECT id, company_id, type, data FROM input
-     RETURNING id, created_at, data
-   ), matched AS (
-     SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
-            -- In the group's order: the first events go to memory, the rest wait in the table.
-            NOT (s.id = ANY($4::uuid[])) AND CASE
-              WHEN sp.room IS NOT NULL THEN row_number() OVER (PARTITION BY s.id ORDER BY i.n) <= sp.room
-              ELSE row_number() OVER (PARTITION BY sp.room IS NULL ORDER BY i.n) <= $3::int
-                AND row_number() OVER (PARTITION BY s.id ORDER BY i.n) <= $6::int END AS leased
-     FROM input i JOIN webhook_subscriptions s
-       ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
-      AND s.events && string_to_array(i.filters, ',')
-     LEFT JOIN unnest($7::uuid[], $8::int[]) AS sp(id, room) ON sp.id = s.id
-   ), created AS (
-     INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
-       attempt_count, next_attempt_at, lease_owner, lease_expires_at)
-     SELECT gen_random_uuid(), m.company_id, m.event_id, m.subscription_id, m.type,
-            CASE WHEN m.leased THEN 'sending' ELSE 'pending' END, CASE WHEN m.leased THEN 1 ELSE 0 END, now(),
-            CASE WHEN m.leased THEN $2::varchar END,
-            CASE WHEN m.leased THEN webhook_lease_expires_at(m.request_timeout_ms, $5::float8) END
-     FROM matched m
-     RETURNING id, company_id, event_id, subscription_id, event_type, status, attempt_count, lease_expires_at
-   )
-   SELECT c.id, c.company_id, c.event_id, c.subscription_id, c.event_type, c.attempt_count,
-          c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version,
-          -- As stored (jsonb orders keys): the first attempt's body is then byte for byte a retry's.
-          CASE WHEN c.status = 'sending' THEN e.data END AS data
-   FROM created c JOIN event e ON e.id = c.event_id
-   JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
-};
-
-/**
  * Accepts events: validates them against the catalog, stores each with one delivery per matching
  * subscription in one transaction, and wakes the dispatchers once that transaction commits
  * (NOTIFY inside the transaction reaches every instance on commit, never on rollback).
@@ -133,50 +60,40 @@ export class WebhookPublisher {
     private readonly settings: WebhooksSettings,
     private readonly signal: DispatchSignal,
     private readonly handoff: DeliveryHandoff,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   async publish(type: string, data: unknown, options: PublishOptions): Promise<PublishedEvent> {
     this.validate(type, data);
-    if (!options.manager && !options.idempotencyKey) return this.publishAlone(type, data, options);
-    const requestHash = options.idempotencyKey ? hashRequest(type, data) : null;
+    const event: OutboxEvent = {
+      id: randomUUID(),
+      companyId: options.companyId,
+      type,
+      data: JSON.stringify(data),
+    };
+    if (!options.manager && !options.idempotencyKey) return this.groups.submit(event);
+    const key = options.idempotencyKey;
+    const idempotency = key ? { key, requestHash: hashRequest(type, data) } : null;
     return this.inTransaction(options.manager, async (manager) => {
-      if (options.idempotencyKey && requestHash) {
-        const earlier = await this.claimIdempotencyKey(
-          manager,
-          options.companyId,
-          options.idempotencyKey,
-          requestHash,
-        );
-        if (earlier) return earlier;
-      }
-      const id = randomUUID();
-      const inserted = await manager.query<{ id: string }[]>(
-        `INSERT INTO webhook_events (id, company_id, type, data, idempotency_key, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (company_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING id`,
-        [
-          id,
-          options.companyId,
-          type,
-          JSON.stringify(data),
-          options.idempotencyKey ?? null,
-          requestHash,
-        ],
-      );
-      if (inserted.length === 0 && options.idempotencyKey && requestHash) {
+      const earlier = () =>
+        idempotency
+          ? this.outbox.claimIdempotencyKey(
+              manager,
+              event.companyId,
+              idempotency.key,
+              idempotency.requestHash,
+            )
+          : null;
+      const replayed = await earlier();
+      if (replayed) return { id: replayed, deliveries: 0, replayed: true };
+      if (!(await this.outbox.insertEvent(manager, event, idempotency))) {
         // A concurrent request with the same key committed first.
-        const earlier = await this.claimIdempotencyKey(
-          manager,
-          options.companyId,
-          options.idempotencyKey,
-          requestHash,
-        );
-        if (earlier) return earlier;
+        const first = await earlier();
+        if (first) return { id: first, deliveries: 0, replayed: true };
       }
-      const deliveries = await this.fanOut(manager, id, options.companyId, type);
+      const deliveries = await this.outbox.fanOut(manager, event);
       deliveryMetrics.published.inc();
-      return { id, deliveries, replayed: false };
+      return { id: event.id, deliveries, replayed: false };
     });
   }
 
@@ -186,22 +103,9 @@ export class WebhookPublisher {
    * committing transactions): this instance wakes at once, the others through a throttled NOTIFY
    * after the commit.
    */
-  private publishAlone(
-    type: string,
-    data: unknown,
-    options: PublishOptions,
-  ): Promise<PublishedEvent> {
-    return this.outbox.submit({
-      id: randomUUID(),
-      companyId: options.companyId,
-      type,
-      data: JSON.stringify(data),
-    });
-  }
-
-  private readonly outbox = new GroupCommit<OutboxEvent, PublishedEvent>(
-    (events) => this.insertAlone(events),
-    async (event) => (await this.insertAlone([event]))[0],
+  private readonly groups = new GroupCommit<OutboxEvent, PublishedEvent>(
+    (events) => this.publishGroup(events),
+    async (event) => (await this.publishGroup([event]))[0],
     {
       maxGroup: 500,
       maxInFlight: 4,
@@ -214,32 +118,17 @@ export class WebhookPublisher {
   );
 
   /**
-   * Events and their fan-out in one statement, one round trip and one commit, however many. The
-   * deliveries' foreign key is checked at the end of the statement, after the event inserts.
-   * While this instance's dispatcher has room, up to that many deliveries are created already
-   * leased to it (`sending`, attempt 1) and handed to it on commit: no claim query for them.
+   * Events and their fan-out in one statement. While this instance's dispatcher has room, up to
+   * that many deliveries are created already leased to it (`sending`, attempt 1) and handed to
+   * it on commit: no claim query for them.
    */
-  private async insertAlone(events: OutboxEvent[]): Promise<PublishedEvent[]> {
+  private async publishGroup(events: OutboxEvent[]): Promise<PublishedEvent[]> {
     // What one delivery may hold in memory: its event's data, and about 1 KiB besides.
     const bytesEach = events.reduce((most, e) => Math.max(most, e.data.length), 0) + 1024;
     const reservation = this.handoff.reserve(events.length * 2, bytesEach);
-    let rows: (ClaimRow & { leased: boolean })[];
+    let rows: GroupRow[];
     try {
-      rows = await hotQuery<ClaimRow & { leased: boolean }>(
-        this.dataSource,
-        PUBLISH_GROUP,
-        [
-          outboxDocument(events),
-          reservation?.owner ?? '',
-          reservation?.take ?? 0,
-          reservation?.excluded ?? [],
-          reservation?.leaseSeconds ?? 0,
-          reservation?.perSubscription ?? 0,
-          reservation?.spill.ids ?? [],
-          reservation?.spill.rooms ?? [],
-        ],
-        this.settings.preparedStatements,
-      );
+      rows = await this.outbox.insertGroup(events, reservation);
     } catch (error) {
       if (reservation) this.handoff.adopt(reservation, []);
       throw error;
@@ -277,7 +166,7 @@ export class WebhookPublisher {
     const now = Date.now();
     if (now - this.lastNotifyAt < 50) return;
     this.lastNotifyAt = now;
-    this.dataSource.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]).catch(() => {
+    this.outbox.notify().catch(() => {
       // The other instances' ticks pick the deliveries up anyway.
     });
   }
@@ -292,35 +181,17 @@ export class WebhookPublisher {
   ): Promise<PublishedEvent[]> {
     events.forEach((event) => this.validate(event.type, event.data));
     if (events.length === 0) return [];
+    const stored = events.map((e) => ({
+      id: randomUUID(),
+      type: e.type,
+      data: JSON.stringify(e.data),
+    }));
     return this.inTransaction(options.manager, async (manager) => {
-      const ids = events.map(() => randomUUID());
-      await manager.query(
-        `INSERT INTO webhook_events (id, company_id, type, data)
-         SELECT e.id, $1, e.type, e.data
-         FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS e(id, type, data)`,
-        [
-          options.companyId,
-          ids,
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-        ],
-      );
-      const subscriptions = await manager.query<{ id: string; events: string[]; batch: boolean }[]>(
-        `SELECT id, events, batch FROM webhook_subscriptions
-         WHERE company_id = $1 AND is_active AND deleted_at IS NULL`,
-        [options.companyId],
-      );
-      const counts = new Map<string, number>(ids.map((id) => [id, 0]));
-      const rows: {
-        eventId: string;
-        batch: string[] | null;
-        subscriptionId: string;
-        type: string;
-      }[] = [];
+      const subscriptions = await this.outbox.activeSubscriptions(manager, options.companyId);
+      const counts = new Map<string, number>(stored.map((e) => [e.id, 0]));
+      const rows: BatchDeliveryRow[] = [];
       for (const subscription of subscriptions) {
-        const matching = events
-          .map((event, i) => ({ ...event, id: ids[i] }))
-          .filter((event) => matchesAnyEventFilter(subscription.events, event.type));
+        const matching = stored.filter((e) => matchesAnyEventFilter(subscription.events, e.type));
         if (matching.length === 0) continue;
         if (subscription.batch) {
           const types = new Set(matching.map((e) => e.type));
@@ -331,35 +202,19 @@ export class WebhookPublisher {
             type: types.size === 1 ? matching[0].type : 'batch',
           });
         } else {
-          for (const event of matching) {
+          for (const e of matching) {
             rows.push({
-              eventId: event.id,
+              eventId: e.id,
               batch: null,
               subscriptionId: subscription.id,
-              type: event.type,
+              type: e.type,
             });
           }
         }
         matching.forEach((e) => counts.set(e.id, (counts.get(e.id) ?? 0) + 1));
       }
-      if (rows.length > 0) {
-        await manager.query(
-          `INSERT INTO webhook_deliveries
-             (id, company_id, event_id, batch_event_ids, subscription_id, event_type, status, next_attempt_at)
-           SELECT gen_random_uuid(), $1::varchar, r.event_id, CASE WHEN r.batch = '' THEN NULL ELSE string_to_array(r.batch, ',')::uuid[] END,
-                  r.subscription_id, r.type, 'pending', now()
-           FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[]) AS r(event_id, batch, subscription_id, type)`,
-          [
-            options.companyId,
-            rows.map((r) => r.eventId),
-            rows.map((r) => (r.batch ? r.batch.join(',') : '')),
-            rows.map((r) => r.subscriptionId),
-            rows.map((r) => r.type),
-          ],
-        );
-        await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
-      }
-      return ids.map((id) => ({ id, deliveries: counts.get(id) ?? 0, replayed: false }));
+      await this.outbox.insertBatch(manager, options.companyId, stored, rows);
+      return stored.map(({ id }) => ({ id, deliveries: counts.get(id) ?? 0, replayed: false }));
     });
   }
 
@@ -372,20 +227,17 @@ export class WebhookPublisher {
     options: DirectSendOptions,
   ): Promise<{ eventId: string; deliveryId: string }> {
     this.validate(event.type, event.data);
-    const endpoint = await this.directEndpoint(options);
+    const endpoint = await directEndpoint(options, this.settings);
     return this.inTransaction(options.manager, async (manager) => {
       const eventId = randomUUID();
       const deliveryId = randomUUID();
-      await manager.query(
-        `INSERT INTO webhook_events (id, company_id, type, data) VALUES ($1, $2, $3, $4)`,
-        [eventId, options.companyId, event.type, JSON.stringify(event.data)],
+      const stored = { id: eventId, companyId: options.companyId, type: event.type };
+      await this.outbox.insertDirect(
+        manager,
+        { ...stored, data: JSON.stringify(event.data) },
+        deliveryId,
+        endpoint,
       );
-      await manager.query(
-        `INSERT INTO webhook_deliveries (id, company_id, event_id, endpoint, event_type, status, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', now())`,
-        [deliveryId, options.companyId, eventId, JSON.stringify(endpoint), event.type],
-      );
-      await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
       return { eventId, deliveryId };
     });
   }
@@ -404,87 +256,6 @@ export class WebhookPublisher {
     }
   }
 
-  /** One delivery per active subscription of the company whose filters match the type. */
-  private async fanOut(
-    manager: EntityManager,
-    eventId: string,
-    companyId: string,
-    type: string,
-  ): Promise<number> {
-    const [{ count }] = await manager.query<[{ count: number }]>(
-      `WITH created AS (${FAN_OUT}) SELECT count(*)::int AS count FROM created`,
-      [eventId, companyId, type, filtersMatching(type)],
-    );
-    if (count > 0) await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
-    return count;
-  }
-
-  /**
-   * The earlier event with this key, if it is within the window (422 when its body differed);
-   * an older one gives its key up. null: go on and create the event.
-   */
-  private async claimIdempotencyKey(
-    manager: EntityManager,
-    companyId: string,
-    key: string,
-    requestHash: string,
-  ): Promise<PublishedEvent | null> {
-    const rows = await manager.query<
-      { id: string; request_hash: string | null; created_at: Date }[]
-    >(
-      `SELECT id, request_hash, created_at FROM webhook_events WHERE company_id = $1 AND idempotency_key = $2`,
-      [companyId, key],
-    );
-    const earlier = rows[0];
-    if (!earlier) return null;
-    if (Date.now() - new Date(earlier.created_at).getTime() > IDEMPOTENCY_WINDOW_MS) {
-      await manager.query(`UPDATE webhook_events SET idempotency_key = NULL WHERE id = $1`, [
-        earlier.id,
-      ]);
-      return null;
-    }
-    if (earlier.request_hash !== requestHash) {
-      throw new WebhooksError(
-        WebhooksErrorCode.IdempotencyKeyReused,
-        'Idempotency-Key was already used with a different request body',
-        'Idempotency-Key',
-      );
-    }
-    return { id: earlier.id, deliveries: 0, replayed: true };
-  }
-
-  private async directEndpoint(options: DirectSendOptions): Promise<DirectEndpoint> {
-    const base = this.settings.directSend;
-    const url = options.url ?? base.url;
-    if (!url) throw WebhooksError.invalidField('url', 'url is required for a direct send');
-    try {
-      await checkSubscriberUrl(url, this.settings.urlPolicy, this.settings.resolveHost);
-    } catch (error) {
-      if (error instanceof UrlPolicyViolation)
-        throw WebhooksError.invalidField('url', error.message);
-      throw error;
-    }
-    const secret = options.secret === undefined ? base.secret : options.secret;
-    const secretProblem = secret ? signingSecretProblem(secret) : null;
-    if (secretProblem) throw WebhooksError.invalidField('secret', secretProblem);
-    const defaults = this.settings.defaults;
-    return {
-      url,
-      secretEncrypted: secret ? this.settings.cipher.encrypt(secret) : null,
-      signatureAlgorithm: options.signatureAlgorithm ?? base.signatureAlgorithm ?? 'HmacSha256',
-      format: options.format ?? base.format ?? 'json',
-      headers: { ...(base.headers ?? {}), ...(options.headers ?? {}) },
-      maxRetryCount: options.maxRetryCount ?? base.maxRetryCount ?? defaults.maxRetryCount,
-      retryDelayMs: options.retryDelayMs ?? base.retryDelayMs ?? defaults.retryDelayMs,
-      retryBackoffMultiplier:
-        options.retryBackoffMultiplier ??
-        base.retryBackoffMultiplier ??
-        defaults.retryBackoffMultiplier,
-      requestTimeoutMs:
-        options.requestTimeoutMs ?? base.requestTimeoutMs ?? defaults.requestTimeoutMs,
-    };
-  }
-
   private async inTransaction<T>(
     manager: EntityManager | undefined,
     work: (manager: EntityManager) => Promise<T>,
@@ -494,21 +265,6 @@ export class WebhookPublisher {
     this.signal.wake();
     return result;
   }
-}
-
-/**
- * The group's events as one JSON array (one parameter, serialised natively instead of five
- * escaped text arrays); each event's data is spliced in as the JSON text taken at publish time.
- */
-function outboxDocument(events: OutboxEvent[]): string {
-  return `[${events
-    .map(
-      (e) =>
-        `{"id":"${e.id}","company_id":${JSON.stringify(e.companyId)},"type":${JSON.stringify(e.type)},` +
-        // Event filters never contain a comma (EVENT_FILTER_PATTERN).
-        `"filters":"${filtersMatching(e.type).join(',')}","data":${e.data}}`,
-    )
-    .join(',')}]`;
 }
 
 function hashRequest(type: string, data: unknown): string {

@@ -10,19 +10,16 @@ import {
   type WebhookHttpResponse,
 } from '../interfaces/webhook-http-client.interface';
 import { systemHostResolver, type HostResolver } from '../security/url-policy';
+import { AttemptDeadline } from './attempt-deadline';
+import { readCappedBody } from './capped-body';
 import {
   DEFAULT_CONNECTIONS_PER_ORIGIN,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   type WebhookHttpPoolOptions,
 } from './http-client-options';
-import {
-  AttemptDeadline,
-  failedResponse,
-  httpErrorReason,
-  normalizeResponseHeaders,
-  readCappedBody,
-} from './http-error';
+import { httpErrorReason } from './http-error-reason';
 import { checkLiteralHost, createPinnedLookup } from './pinned-lookup';
+import { failedResponse, normalizeResponseHeaders } from './response-helpers';
 
 /**
  * Headers axios adds on its own (`Accept`, `Accept-Encoding: gzip, ...`, `User-Agent: axios/x`);

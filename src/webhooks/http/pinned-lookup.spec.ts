@@ -1,6 +1,8 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { HostResolver } from '../security/url-policy';
-import { httpErrorReason, normalizeResponseHeaders, readCappedBody } from './http-error';
+import { readCappedBody } from './capped-body';
+import { httpErrorReason } from './http-error-reason';
+import { normalizeResponseHeaders } from './response-helpers';
 import {
   ADDRESS_NOT_PUBLIC_CODE,
   AddressNotPublicError,

@@ -6,20 +6,16 @@ import {
   type WebhookHttpResponse,
 } from '../interfaces/webhook-http-client.interface';
 import { systemHostResolver, type HostResolver } from '../security/url-policy';
-import {
-  attemptTimeoutError,
-  attemptTimeoutMs,
-  BodyCap,
-  failedResponse,
-  httpErrorReason,
-  normalizeResponseHeaders,
-} from './http-error';
+import { attemptTimeoutError, attemptTimeoutMs } from './attempt-deadline';
+import { BodyCap } from './capped-body';
 import {
   DEFAULT_CONNECTIONS_PER_ORIGIN,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   type WebhookHttpPoolOptions,
 } from './http-client-options';
+import { httpErrorReason } from './http-error-reason';
 import { checkLiteralHost, createPinnedLookup } from './pinned-lookup';
+import { failedResponse, normalizeResponseHeaders } from './response-helpers';
 
 /**
  * The default delivery transport: undici keep-alive pools, one agent for public-only targets and

@@ -1,5 +1,4 @@
-import type { EventTypeDefinition } from '../catalog/event-type.interface';
-import type { CircuitBreakerOptions } from '../dispatch/circuit-breaker';
+import type { EventTypeDefinition } from './event-type.interface';
 import type { HostResolver } from '../security/url-policy';
 import type { EventSerializer } from './event-serializer.interface';
 import type { WebhookSignatureProvider } from './signature-provider.interface';
@@ -15,6 +14,16 @@ export interface DeliveryDefaults {
   retryBackoffMultiplier: number;
   /** Per-attempt request timeout, ms (100 to 30,000). */
   requestTimeoutMs: number;
+}
+
+/** When an endpoint is paused, and for how long. */
+export interface CircuitBreakerOptions {
+  /** Consecutive failed attempts (timeouts, connection errors, 408, 429, 5xx) that pause an endpoint; 0 turns the breaker off (default 5). */
+  failureThreshold: number;
+  /** First pause, ms (default 30 s); each failed probe doubles it. */
+  cooldownMs: number;
+  /** Longest pause, ms (default 10 min). */
+  maxCooldownMs: number;
 }
 
 export interface WebhooksModuleOptions {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
 import type { PagePosition } from '../common/cursor';
-import { WebhookSubscription } from './webhook-subscription.entity';
+import { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
 /**
  * Every read and write of subscriptions, each scoped to one company: another company's rows are

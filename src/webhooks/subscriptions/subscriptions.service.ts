@@ -13,11 +13,11 @@ import type {
   SubscriptionPageDto,
 } from './dto/subscription.dto';
 import type { UpdateSubscriptionDto } from './dto/update-subscription.dto';
-import { DeliveryLogRepository } from '../deliveries/delivery-log.repository';
+import { DeliveryQueue } from '../queue/delivery-queue.repository';
 import { SerializerRegistry } from '../formats/serializer-registry';
 import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { SubscriptionRepository } from './subscription.repository';
-import type { WebhookSubscription } from './webhook-subscription.entity';
+import type { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
 export function toSubscriptionDto(row: WebhookSubscription): SubscriptionDto {
   return {
@@ -49,7 +49,7 @@ export class SubscriptionsService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly catalog: EventCatalog,
     private readonly settings: WebhooksSettings,
-    private readonly deliveryLog: DeliveryLogRepository,
+    private readonly queue: DeliveryQueue,
     private readonly serializers: SerializerRegistry,
     private readonly signers: SignatureProviderRegistry,
   ) {}
@@ -141,7 +141,7 @@ export class SubscriptionsService {
   async remove(companyId: string, id: string): Promise<void> {
     await this.require(companyId, id);
     await this.subscriptions.softDeleteForCompany(companyId, id);
-    await this.deliveryLog.cancelPendingForCompany(companyId, id);
+    await this.queue.cancelPending(id, { companyId });
     this.logger.log(`Subscription ${id} deleted for company ${companyId}`);
   }
 

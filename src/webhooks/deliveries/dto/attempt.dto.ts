@@ -4,7 +4,7 @@ import {
   type AttemptStatus,
   DELIVERY_STATUSES,
   type DeliveryStatus,
-} from '../delivery-status';
+} from '../../entities/delivery-status';
 
 /** One HTTP try of a delivery. */
 export class AttemptDto {

@@ -9,8 +9,8 @@ import {
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { WebhookEvent } from '../events/webhook-event.entity';
-import { WebhookSubscription } from '../subscriptions/webhook-subscription.entity';
+import { WebhookEvent } from './webhook-event.entity';
+import { WebhookSubscription } from './webhook-subscription.entity';
 import type { DeliveryStatus } from './delivery-status';
 
 /** What a direct send (`WebhookPublisher.send`) delivers to, instead of a subscription. */

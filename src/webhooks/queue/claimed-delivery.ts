@@ -1,4 +1,4 @@
-import type { DirectEndpoint } from '../deliveries/webhook-delivery.entity';
+import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
 import type { OutgoingEvent } from '../interfaces/outgoing-event.interface';
 
 /** A delivery this instance holds the lease of, with what it needs to be sent. */

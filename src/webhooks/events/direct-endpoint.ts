@@ -1,0 +1,54 @@
+import type { EntityManager } from 'typeorm';
+import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
+import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.interface';
+import { signingSecretProblem } from '../security/secret-cipher';
+import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
+import { WebhooksError } from '../webhooks.errors';
+import type { WebhooksSettings } from '../webhooks-settings';
+
+/**
+ * Per-call endpoint settings of `send` over the module's `directSend` defaults (a `secret` of
+ * null sends unsigned; headers are merged, per-call entries winning).
+ */
+export interface DirectSendOptions extends DirectSendDefaults {
+  companyId: string;
+  manager?: EntityManager;
+}
+
+/**
+ * The endpoint of a direct send: per-call options over the module's `directSend` defaults, the
+ * URL checked against the URL policy and the secret encrypted as a subscription's is.
+ */
+export async function directEndpoint(
+  options: DirectSendOptions,
+  settings: WebhooksSettings,
+): Promise<DirectEndpoint> {
+  const base = settings.directSend;
+  const url = options.url ?? base.url;
+  if (!url) throw WebhooksError.invalidField('url', 'url is required for a direct send');
+  try {
+    await checkSubscriberUrl(url, settings.urlPolicy, settings.resolveHost);
+  } catch (error) {
+    if (error instanceof UrlPolicyViolation) throw WebhooksError.invalidField('url', error.message);
+    throw error;
+  }
+  const secret = options.secret === undefined ? base.secret : options.secret;
+  const secretProblem = secret ? signingSecretProblem(secret) : null;
+  if (secretProblem) throw WebhooksError.invalidField('secret', secretProblem);
+  const defaults = settings.defaults;
+  return {
+    url,
+    secretEncrypted: secret ? settings.cipher.encrypt(secret) : null,
+    signatureAlgorithm: options.signatureAlgorithm ?? base.signatureAlgorithm ?? 'HmacSha256',
+    format: options.format ?? base.format ?? 'json',
+    headers: { ...(base.headers ?? {}), ...(options.headers ?? {}) },
+    maxRetryCount: options.maxRetryCount ?? base.maxRetryCount ?? defaults.maxRetryCount,
+    retryDelayMs: options.retryDelayMs ?? base.retryDelayMs ?? defaults.retryDelayMs,
+    retryBackoffMultiplier:
+      options.retryBackoffMultiplier ??
+      base.retryBackoffMultiplier ??
+      defaults.retryBackoffMultiplier,
+    requestTimeoutMs:
+      options.requestTimeoutMs ?? base.requestTimeoutMs ?? defaults.requestTimeoutMs,
+  };
+}

@@ -1,0 +1,61 @@
+import type { HotStatement } from '../common/prepared-statement';
+
+/** PostgreSQL channel a publish notifies (inside its transaction: delivered only on commit). */
+export const DELIVERIES_CHANNEL = 'webhook_deliveries';
+
+/**
+ * One pending delivery per active subscription of the company whose filters overlap the event's
+ * ($1 event id, $2 company, $3 type, $4 the filters that match the type: `filtersMatching`).
+ */
+export const FAN_OUT = `
+  INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
+  SELECT gen_random_uuid(), $2::varchar, $1::uuid, s.id, $3::varchar, 'pending', now()
+  FROM webhook_subscriptions s
+  WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
+  RETURNING 1`;
+
+/**
+ * A group of events and their fan-out in one statement ($1: the events as one JSON document). Up
+ * to $3 deliveries ($6 per subscription, none for the subscriptions in $4) are created already
+ * leased to $2 for $5 seconds at least, and besides, for each subscription $7[i], up to $8[i]
+ * (deliveries that wait in the dispatcher's memory); the others are `pending`. Returns every
+ * delivery, with the event's data as stored for the leased ones.
+ */
+export const PUBLISH_GROUP: HotStatement = {
+  name: 'webhooks_publish_group',
+  text: `WITH input AS (
+     SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text))
+       WITH ORDINALITY AS i(id, company_id, type, data, filters, n)
+   ), event AS (
+     INSERT INTO webhook_events (id, company_id, type, data)
+     SELECT id, company_id, type, data FROM input
+     RETURNING id, created_at, data
+   ), matched AS (
+     SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
+            -- In the group's order: the first events go to memory, the rest wait in the table.
+            NOT (s.id = ANY($4::uuid[])) AND CASE
+              WHEN sp.room IS NOT NULL THEN row_number() OVER (PARTITION BY s.id ORDER BY i.n) <= sp.room
+              ELSE row_number() OVER (PARTITION BY sp.room IS NULL ORDER BY i.n) <= $3::int
+                AND row_number() OVER (PARTITION BY s.id ORDER BY i.n) <= $6::int END AS leased
+     FROM input i JOIN webhook_subscriptions s
+       ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
+      AND s.events && string_to_array(i.filters, ',')
+     LEFT JOIN unnest($7::uuid[], $8::int[]) AS sp(id, room) ON sp.id = s.id
+   ), created AS (
+     INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
+       attempt_count, next_attempt_at, lease_owner, lease_expires_at)
+     SELECT gen_random_uuid(), m.company_id, m.event_id, m.subscription_id, m.type,
+            CASE WHEN m.leased THEN 'sending' ELSE 'pending' END, CASE WHEN m.leased THEN 1 ELSE 0 END, now(),
+            CASE WHEN m.leased THEN $2::varchar END,
+            CASE WHEN m.leased THEN webhook_lease_expires_at(m.request_timeout_ms, $5::float8) END
+     FROM matched m
+     RETURNING id, company_id, event_id, subscription_id, event_type, status, attempt_count, lease_expires_at
+   )
+   SELECT c.id, c.company_id, c.event_id, c.subscription_id, c.event_type, c.attempt_count,
+          c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version,
+          -- As stored (jsonb orders keys): the first attempt's body is then byte for byte a retry's.
+          CASE WHEN c.status = 'sending' THEN e.data END AS data
+   FROM created c JOIN event e ON e.id = c.event_id
+   JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
+};
