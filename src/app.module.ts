@@ -10,9 +10,7 @@ import { runMigrationsLocked } from './database/run-migrations';
 import { HealthModule } from './health/health.module';
 import { HrModule } from './hr/hr.module';
 import { loggingModule } from './logging/logging.module';
-import type { HostResolver } from './webhooks/security/url-policy';
-import type { WebhooksModuleOptions } from './webhooks/interfaces/webhooks-module-options.interface';
-import { WebhooksModule } from './webhooks/webhooks.module';
+import { type HostResolver, WebhooksModule, type WebhooksModuleOptions } from './webhooks';
 
 export interface AppModuleOverrides {
   /** Replaces the system DNS resolver of the URL policy (tests: there is no DNS here). */

@@ -10,8 +10,8 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { requestId, ServerErrorCauseInterceptor } from './logging/logging.module';
 import type { NextFunction, Request, Response } from 'express';
 import type { LogLevel } from './config/app-config';
-import { DatabaseUnavailableInterceptor } from './webhooks/common/database-unavailable';
-import { hasLoneSurrogate } from './webhooks/common/storable-text';
+import { DatabaseUnavailableInterceptor } from './webhooks';
+import { hasLoneSurrogate } from './common/storable-text';
 
 export const JSON_BODY_LIMIT = '256kb';
 /** Deepest nesting of arrays and objects a JSON body may have (validation recurses through it). */

@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import type { Request } from 'express';
-import { AUTHENTICATION_ERROR_PROPERTY } from '../webhooks/webhooks.constants';
-import type { WebhooksPrincipal } from '../webhooks/auth/principal';
-import { hasLoneSurrogate } from '../webhooks/common/storable-text';
+import { AUTHENTICATION_ERROR_PROPERTY, type WebhooksPrincipal } from '../webhooks';
+import { hasLoneSurrogate } from '../common/storable-text';
 
 interface TokenClaims {
   sub?: unknown;
@@ -32,8 +31,9 @@ export class JwtAuthenticationGuard implements CanActivate {
     try {
       const claims = await this.jwt.verifyAsync<TokenClaims>(match[1]);
       const principal = toPrincipal(claims);
-      if (principal) request.user = principal;
-      else {
+      if (principal) {
+        request.user = principal;
+      } else {
         request[AUTHENTICATION_ERROR_PROPERTY] =
           'Token must carry sub (1 to 255 characters), companyId (1 to 128 characters), neither with control characters, and permissions (string[])';
       }

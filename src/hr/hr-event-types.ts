@@ -1,4 +1,4 @@
-import type { EventTypeDefinition } from '../webhooks/interfaces/event-type.interface';
+import type { EventTypeDefinition } from '../webhooks';
 
 const id = { type: 'string', format: 'uuid' };
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };

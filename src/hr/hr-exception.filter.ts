@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
-import { sendDomainError } from '../webhooks/common/error-response';
+import { sendDomainError } from '../common/error-response';
 import { HrError, HrErrorCode } from './hr.errors';
 
 /** Exhaustive: a new code does not compile until it has a status. */

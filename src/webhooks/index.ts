@@ -1,33 +1,56 @@
-export * from './webhooks.module';
-export * from './webhooks.constants';
-export * from './webhooks.entities';
-export * from './webhooks.errors';
-export * from './interfaces/webhooks-module-options.interface';
-export * from './interfaces/event-type.interface';
-export * from './catalog/event-catalog.service';
-export * from './auth/principal';
-export * from './auth/require-permissions.decorator';
-export * from './auth/permissions.guard';
-export * from './subscriptions/subscriptions.service';
-export * from './entities/webhook-subscription.entity';
-export * from './security/url-policy';
-export { WEBHOOKS_MODULE_OPTIONS } from './webhooks.module-definition';
-export { WebhooksSettings } from './webhooks-settings';
-export * from './events/webhook-publisher.service';
-export * from './events/event-emitter.bridge';
-export * from './deliveries/deliveries.service';
-export * from './dispatch/delivery-jobs.service';
-export * from './interfaces/event-serializer.interface';
-export * from './interfaces/signature-provider.interface';
-export * from './interfaces/webhook-http-client.interface';
-export * from './interfaces/outgoing-event.interface';
-export { UndiciWebhookHttpClient } from './http/undici-http-client';
-export { AxiosWebhookHttpClient } from './http/axios-http-client';
-export { SerializerRegistry, BUILTIN_SERIALIZERS } from './formats/serializer-registry';
-export { SignatureProviderRegistry } from './signing/signature-headers';
-export { BUILTIN_SIGNATURE_PROVIDERS } from './signing/hmac-signature-providers';
+// The module's public API: what a host app imports. Everything else in src/webhooks is internal
+// (a lint rule refuses deeper imports from the rest of src/ and from test/fixtures/host-app/).
+
+// The module, its options, and the entities for the host's data source.
+export { WebhooksModule } from './webhooks.module';
+export type {
+  CircuitBreakerOptions,
+  DeliveryDefaults,
+  DirectSendDefaults,
+  DispatchOptions,
+  WebhooksModuleOptions,
+} from './interfaces/webhooks-module-options.interface';
+export type { HostResolver } from './security/url-policy';
+export { WEBHOOKS_ENTITIES } from './webhooks.entities';
+
+// Event types (`forRoot({eventTypes})`, `forFeature({eventTypes})`).
+export type { EventTypeDefinition, JsonSchema } from './interfaces/event-type.interface';
+
+// Publishing, in the host's transaction or through @nestjs/event-emitter.
+export { WebhookPublisher } from './events/webhook-publisher.service';
+export type {
+  DirectSendOptions,
+  EventInput,
+  PublishedEvent,
+  PublishOptions,
+} from './events/webhook-publisher.service';
+export { WebhookEventPayload } from './events/event-emitter.bridge';
+export { WebhooksError, WebhooksErrorCode } from './webhooks.errors';
+
+// Subscriptions for a host that leaves the REST controllers out (`controllers: false`).
+export { SubscriptionsService } from './subscriptions/subscriptions.service';
+
+// Authentication: the host's guard puts a principal on `request.user`; its routes can require
+// permissions the same way the module's do.
+export { CurrentPrincipal, type WebhooksPrincipal } from './auth/principal';
+export { RequirePermissions } from './auth/require-permissions.decorator';
 export {
-  DatabaseUnavailableInterceptor,
-  isDatabaseUnavailable,
-} from './common/database-unavailable';
-export type { CircuitBreakerOptions } from './dispatch/circuit-breaker';
+  AUTHENTICATION_ERROR_PROPERTY,
+  EVENTS_PUBLISH_PERMISSION,
+  WEBHOOKS_MANAGE_PERMISSION,
+} from './webhooks.constants';
+
+// 503 with Retry-After while the database is unreachable, for the host's own routes too.
+export { DatabaseUnavailableInterceptor } from './common/database-unavailable';
+
+// Extension points of the module options: HTTP transport, body formats, signatures.
+export { AxiosWebhookHttpClient } from './http/axios-http-client';
+export {
+  MAX_RESPONSE_BODY_BYTES,
+  type WebhookHttpClient,
+  type WebhookHttpRequest,
+  type WebhookHttpResponse,
+} from './interfaces/webhook-http-client.interface';
+export type { EventSerializer } from './interfaces/event-serializer.interface';
+export type { OutgoingEvent } from './interfaces/outgoing-event.interface';
+export type { WebhookSignatureProvider } from './interfaces/signature-provider.interface';

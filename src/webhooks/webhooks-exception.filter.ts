@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
-import { sendDomainError } from './common/error-response';
+import { sendDomainError } from '../common/error-response';
 import { WebhooksError, WebhooksErrorCode } from './webhooks.errors';
 
 const STATUS: Record<WebhooksErrorCode, HttpStatus> = {

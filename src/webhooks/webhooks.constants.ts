@@ -17,9 +17,6 @@ export type SubscriptionFormat = (typeof SUBSCRIPTION_FORMATS)[number];
 export const SIGNATURE_ALGORITHMS = ['HmacSha256', 'HmacSha384', 'HmacSha512', 'HmacSha1'] as const;
 export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
 
-export const PAGE_SIZE_DEFAULT = 20;
-export const PAGE_SIZE_MAX = 100;
-
 /** Injection token of the `WebhookHttpClient` deliveries go through. */
 export const WEBHOOK_HTTP_CLIENT = Symbol('WEBHOOK_HTTP_CLIENT');
 /** Injection token of the `OperationalEventPublisher` the engine reports through. */

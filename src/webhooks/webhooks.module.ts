@@ -117,16 +117,10 @@ let featureCount = 0;
     },
   ],
   exports: [
-    WebhooksSettings,
-    EventCatalog,
-    SubscriptionsService,
-    PermissionsGuard,
     WebhookPublisher,
-    DeliveriesService,
-    DeliveryDispatcher,
-    DeliveryJobs,
-    SerializerRegistry,
-    SignatureProviderRegistry,
+    SubscriptionsService,
+    // forFeature's providers, in the host's modules, register their event types with it.
+    EventCatalog,
   ],
 })
 export class WebhooksModule extends WebhooksConfigurableModule {

@@ -1,7 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { TestReceiver } from '../support/receiver';
-import { DELIVERY_ENV, deliveryHelpers } from '../support/delivery-harness';
+import { deliveryHelpers } from '../support/delivery-harness';
+import { DELIVERY_ENV } from '../support/constants';
 
 describe('publishing an event delivers it to every matching subscription', () => {
   let t: TestApp;

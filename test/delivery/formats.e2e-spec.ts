@@ -8,12 +8,12 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { type ReceivedRequest, TestReceiver } from '../support/receiver';
 import {
   contractSigned,
-  DELIVERY_ENV,
   deliveryHelpers,
   flatHeaders,
-  MANAGE,
   type Subscription,
 } from '../support/delivery-harness';
+import { DELIVERY_ENV, MANAGE } from '../support/constants';
+import { sleep } from '../support/time';
 
 /** A host event type whose data has a nested object and arrays (no catalog type has arrays). */
 const TEAM_UPDATED: EventTypeDefinition = {
@@ -319,7 +319,7 @@ describe('delivery formats', () => {
     const [batchReq] = await receiver.waitFor(1, '/batch/json', 10_000);
     const [ceReq] = await receiver.waitFor(1, '/batch/ce', 10_000);
     // Give a stray extra request the time to show up.
-    await new Promise((resolve) => setTimeout(resolve, 750));
+    await sleep(750);
     expect(receiver.on('/batch/json')).toHaveLength(1);
     expect(receiver.on('/batch/ce')).toHaveLength(1);
     expect(receiver.on('/batch/single')).toHaveLength(3);

@@ -8,13 +8,9 @@ import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.se
 import { serverUrl } from '../support/database';
 import { eventually, type Reply } from '../support/receiver';
 import type { TestApp } from '../support/test-app';
-import {
-  contractSigned,
-  DELIVERY_ENV,
-  deliveryFixture,
-  FAST_RETRIES,
-  sleep,
-} from '../support/delivery-harness';
+import { contractSigned, deliveryFixture, FAST_RETRIES } from '../support/delivery-harness';
+import { DELIVERY_ENV } from '../support/constants';
+import { sleep } from '../support/time';
 
 interface DeliveryRow {
   status: string;

@@ -10,15 +10,9 @@ import {
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, TestReceiver } from '../support/receiver';
-import {
-  contractSigned,
-  DELIVERY_ENV,
-  deliveryHelpers,
-  flatHeaders,
-  MANAGE,
-  PUBLISH,
-  sleep,
-} from '../support/delivery-harness';
+import { contractSigned, deliveryHelpers, flatHeaders } from '../support/delivery-harness';
+import { DELIVERY_ENV, HR, MANAGE, PUBLISH } from '../support/constants';
+import { sleep } from '../support/time';
 
 describe('publishing events', () => {
   let t: TestApp;
@@ -109,7 +103,7 @@ describe('publishing events', () => {
       const companyId = 'pub-forbidden';
       await request(server)
         .post('/api/events')
-        .set(auth(companyId, [MANAGE, 'hr.manage']))
+        .set(auth(companyId, [MANAGE, HR]))
         .send({ type: 'contract.signed', data: contractSigned() })
         .expect(403);
       await request(server)

@@ -2,7 +2,8 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { eventually } from '../support/receiver';
-import { contractSigned, DELIVERY_ENV, deliveryFixture } from '../support/delivery-harness';
+import { contractSigned, deliveryFixture } from '../support/delivery-harness';
+import { DELIVERY_ENV } from '../support/constants';
 
 describe('recording attempts', () => {
   const f = deliveryFixture({ ...DELIVERY_ENV, WEBHOOKS_LEASE_SECONDS: '5' });

@@ -3,14 +3,9 @@ import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, type ReceivedRequest, TestReceiver } from '../support/receiver';
-import {
-  DELIVERY_ENV,
-  DELIVERY_PERMISSIONS,
-  deliveryHelpers,
-  FAST_RETRIES,
-  sleep,
-  type Subscription,
-} from '../support/delivery-harness';
+import { deliveryHelpers, FAST_RETRIES, type Subscription } from '../support/delivery-harness';
+import { DELIVERY_ENV, DELIVERY_PERMISSIONS } from '../support/constants';
+import { sleep } from '../support/time';
 
 /**
  * CONTRACT.md "Delivery semantics": which answers are retried, how long between attempts, what

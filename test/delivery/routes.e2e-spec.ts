@@ -9,13 +9,12 @@ import {
   type Attempt,
   contractSignedEvent,
   type Delivery,
-  DELIVERY_ENV,
-  DELIVERY_PERMISSIONS,
   deliveryHelpers,
   FAST_RETRIES,
-  sleep,
   type Subscription,
 } from '../support/delivery-harness';
+import { DELIVERY_ENV, DELIVERY_PERMISSIONS, UUID } from '../support/constants';
+import { sleep } from '../support/time';
 
 /**
  * CONTRACT.md "Subscriptions" routes around deliveries: the test ping, the logs, one delivery,
@@ -23,7 +22,6 @@ import {
  * User-Agent, and the retention purge.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ATTEMPT_FIELDS = [
   'attemptNumber',
   'createdAt',

@@ -5,13 +5,8 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ReceivedRequest, TestReceiver } from '../support/receiver';
-import {
-  contractSigned,
-  DELIVERY_ENV,
-  deliveryHelpers,
-  flatHeaders,
-  MANAGE,
-} from '../support/delivery-harness';
+import { contractSigned, deliveryHelpers, flatHeaders } from '../support/delivery-harness';
+import { DELIVERY_ENV, MANAGE } from '../support/constants';
 
 /** CONTRACT.md: `X-Webhook-Signature` prefix and HMAC hash of each algorithm. */
 const HASH_OF = {

@@ -1,13 +1,9 @@
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
-import { sqlState } from '../../src/webhooks/common/sql-state';
+import { sqlState } from '../../src/common/sql-state';
 import { eventually } from '../support/receiver';
-import {
-  contractSigned,
-  DELIVERY_ENV,
-  deliveryFixture,
-  FAST_RETRIES,
-  sleep,
-} from '../support/delivery-harness';
+import { contractSigned, deliveryFixture, FAST_RETRIES } from '../support/delivery-harness';
+import { DELIVERY_ENV } from '../support/constants';
+import { sleep } from '../support/time';
 
 /**
  * WEBHOOKS_PREPARED_STATEMENTS=false (for PgBouncer in transaction mode): the same engine with

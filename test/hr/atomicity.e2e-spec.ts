@@ -2,15 +2,13 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
+import { DELIVERY_ENV, HR, MANAGE, QUIET_MS } from '../support/constants';
 import { eventually, TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { sleep } from '../support/time';
 
 // CONTRACT.md "Events": HR modules emit "in the same database transaction as their own change".
 // Faults are forced in the database: a trigger that raises makes one INSERT or UPDATE fail.
-
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-const HR = 'hr.manage';
-const QUIET_MS = 1_000;
 
 interface Delivered {
   id: string;
@@ -23,8 +21,6 @@ interface Tenant {
   path: string;
   secret: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function expectStatus<T = Record<string, unknown>>(res: Response, status: number): T {
   if (res.status !== status) {
@@ -57,7 +53,7 @@ describe('an HR change and its event are stored together, or neither is', () => 
     const path = `/hook/${company}`;
     const res = await request(server)
       .post('/api/webhooks')
-      .set(auth(company, ['system.webhooks.manage']))
+      .set(auth(company, [MANAGE]))
       .send({ url: receiver.url(path), events: ['*'] });
     return { company, path, secret: expectStatus<{ secret: string }>(res, 201).secret };
   }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { HR } from '../support/constants';
 import {
   CDI,
   type ContractBody,
   expectBadRequest,
   expectStatus,
-  HR,
   NOT_HR,
   useHrHarness,
 } from './hr-harness';

@@ -2,15 +2,15 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
+import { DELIVERY_ENV, HR, ISO_DATE_TIME, MANAGE } from '../support/constants';
 import { TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { sleep } from '../support/time';
 
 // The README's walkthrough: one hire, from candidate to termination, as a receiver sees it.
 
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
 const COMPANY = 'acme';
 const HOOK = '/walkthrough';
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 interface Delivered {
   id: string;
@@ -45,7 +45,7 @@ describe('the hiring walkthrough', () => {
   });
 
   it('candidate → hire → CDI signed → CPF training → rupture conventionnelle, signed events in order', async () => {
-    const hr = { Authorization: `Bearer ${t.token(COMPANY, ['hr.manage'])}` };
+    const hr = { Authorization: `Bearer ${t.token(COMPANY, [HR])}` };
     let published = 0;
     /** Each step's event reaches the receiver before the next step (bounded). */
     const delivered = async () => {
@@ -57,7 +57,7 @@ describe('the hiring walkthrough', () => {
     const { secret } = expectStatus<{ secret: string }>(
       await request(server)
         .post('/api/webhooks')
-        .set({ Authorization: `Bearer ${t.token(COMPANY, ['system.webhooks.manage'])}` })
+        .set({ Authorization: `Bearer ${t.token(COMPANY, [MANAGE])}` })
         .send({ url: receiver.url(HOOK), events: ['*'] }),
       201,
     );
@@ -125,7 +125,7 @@ describe('the hiring walkthrough', () => {
     await delivered();
 
     // nothing more arrives
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     const received = receiver.on(HOOK);
     expect(received).toHaveLength(8);
 

@@ -1,20 +1,23 @@
 import request from 'supertest';
 import type { Response } from 'supertest';
-import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
-import { eventually, TestReceiver } from '../support/receiver';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { type AppFixture, useAppFixture } from '../support/app-fixture';
+import {
+  DELIVERY_ENV,
+  DELIVERY_PERMISSIONS,
+  HR,
+  ISO_DATE_TIME,
+  MANAGE,
+  QUIET_MS,
+} from '../support/constants';
+import { eventually } from '../support/receiver';
+import { sleep } from '../support/time';
 
-// Shared setup for the HR e2e specs: the app with delivery allowed to the local receiver,
-// per-company `*` subscriptions, and checks on stored and delivered events.
+// The HR e2e specs' helpers, on the app fixture (the app with delivery allowed to the local
+// receiver): per-company `*` subscriptions, and checks on stored and delivered events.
 
-export const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-export const HR = 'hr.manage';
-export const NOT_HR = ['system.webhooks.manage', 'system.events.publish'];
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-/** How long "nothing arrives" is watched for. */
-export const QUIET_MS = 1_000;
+/** Every permission but HR's. */
+export const NOT_HR = DELIVERY_PERMISSIONS;
 
 export type CandidateStatus = 'new' | 'screening' | 'interview' | 'offer' | 'hired' | 'rejected';
 export const HIRING_PATH: CandidateStatus[] = ['screening', 'interview', 'offer', 'hired'];
@@ -40,8 +43,6 @@ export interface Tenant {
   secret: string;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function describeResponse(res: Response): string {
   return `${res.status} ${res.request.method} ${res.request.url}: ${JSON.stringify(res.body)}`;
 }
@@ -61,18 +62,12 @@ export function expectBadRequest(res: Response, field: string): void {
   expect(messageOf(res)).toMatch(new RegExp(`\\b${field}\\b`));
 }
 
-export interface HrHarness {
-  /** The running app (set in beforeAll). */
-  readonly t: TestApp;
-  /** The webhook receiver (set in beforeAll). */
-  readonly receiver: TestReceiver;
-  /** The app's HTTP server (set in beforeAll). */
-  readonly server: App;
+/** The app fixture, its `auth` granting HR unless told otherwise, and the HR helpers. */
+export interface HrHarness extends AppFixture {
   /** The next value of the spec's counter, used for unique company names and emails. */
   nextSequence(): number;
   /** A unique email address, `label.N.pid@example.com`. */
   uniqueEmail(label?: string): string;
-  auth(company: string, permissions?: string[]): { Authorization: string };
   tenant(label: string): Promise<Tenant>;
   eventIds(company: string): Promise<Set<string>>;
   eventCount(company: string): Promise<number>;
@@ -99,40 +94,36 @@ export interface HrHarness {
 }
 
 /**
- * Call at the top of a `describe`: registers the beforeAll/afterAll that start and stop the app
- * (with DELIVERY_ENV) and the receiver, and answers the helpers bound to them.
+ * Call at the top of a `describe`: the app fixture (useAppFixture with DELIVERY_ENV, whose
+ * beforeAll/afterAll start and stop the app and the receiver) and the helpers bound to it.
  */
 export function useHrHarness(): HrHarness {
-  let t: TestApp;
-  let receiver: TestReceiver;
-  let server: App;
+  const fixture = useAppFixture({ env: DELIVERY_ENV, permissions: [HR] });
+  const { auth } = fixture;
   let sequence = 0;
 
   const nextSequence = () => ++sequence;
   const uniqueEmail = (label = 'candidate') => `${label}.${++sequence}.${process.pid}@example.com`;
-  const auth = (company: string, permissions = [HR]) => ({
-    Authorization: `Bearer ${t.token(company, permissions)}`,
-  });
 
   async function tenant(label: string): Promise<Tenant> {
     const company = `${label}-${++sequence}`;
     const path = `/hook/${company}`;
-    const res = await request(server)
+    const res = await request(fixture.server)
       .post('/api/webhooks')
-      .set(auth(company, ['system.webhooks.manage']))
-      .send({ url: receiver.url(path), events: ['*'] });
+      .set(auth(company, [MANAGE]))
+      .send({ url: fixture.receiver.url(path), events: ['*'] });
     return { company, path, secret: expectStatus<{ secret: string }>(res, 201).secret };
   }
 
   async function eventIds(company: string): Promise<Set<string>> {
-    const rows: { id: string }[] = await t.dataSource.query(
+    const rows: { id: string }[] = await fixture.t.dataSource.query(
       'SELECT id FROM webhook_events WHERE company_id = $1',
       [company],
     );
     return new Set(rows.map((r) => r.id));
   }
   async function eventCount(company: string): Promise<number> {
-    const rows: { n: number }[] = await t.dataSource.query(
+    const rows: { n: number }[] = await fixture.t.dataSource.query(
       'SELECT count(*)::int AS n FROM webhook_events WHERE company_id = $1',
       [company],
     );
@@ -145,7 +136,7 @@ export function useHrHarness(): HrHarness {
   }
   async function settle(tenant: Tenant): Promise<void> {
     await eventually(
-      async () => receiver.on(tenant.path).length >= (await eventCount(tenant.company)),
+      async () => fixture.receiver.on(tenant.path).length >= (await eventCount(tenant.company)),
       10_000,
       50,
     );
@@ -153,11 +144,11 @@ export function useHrHarness(): HrHarness {
   async function expectSilent(tenant: Tenant, actions: () => Promise<void>): Promise<void> {
     await settle(tenant);
     const events = await eventCount(tenant.company);
-    const received = receiver.on(tenant.path).length;
+    const received = fixture.receiver.on(tenant.path).length;
     await actions();
     await sleep(QUIET_MS);
     expect(await eventCount(tenant.company)).toBe(events);
-    expect(receiver.on(tenant.path)).toHaveLength(received);
+    expect(fixture.receiver.on(tenant.path)).toHaveLength(received);
   }
   async function expectDelivered(
     tenant: Tenant,
@@ -165,7 +156,7 @@ export function useHrHarness(): HrHarness {
     type: string,
     data: Record<string, unknown>,
   ): Promise<Delivered> {
-    const rows: { id: string; type: string; data: unknown }[] = await t.dataSource.query(
+    const rows: { id: string; type: string; data: unknown }[] = await fixture.t.dataSource.query(
       'SELECT id, type, data FROM webhook_events WHERE company_id = $1 ORDER BY created_at, id',
       [tenant.company],
     );
@@ -174,7 +165,7 @@ export function useHrHarness(): HrHarness {
     expect(stored[0].data).toEqual(data);
     const eventId = stored[0].id;
     const req = await eventually(
-      async () => receiver.on(tenant.path).find((r) => r.headers['webhook-id'] === eventId),
+      async () => fixture.receiver.on(tenant.path).find((r) => r.headers['webhook-id'] === eventId),
       10_000,
       50,
     );
@@ -192,13 +183,13 @@ export function useHrHarness(): HrHarness {
       data,
     });
     expect(
-      receiver.on(tenant.path).filter((r) => r.headers['webhook-id'] === eventId),
+      fixture.receiver.on(tenant.path).filter((r) => r.headers['webhook-id'] === eventId),
     ).toHaveLength(1);
     return body;
   }
 
   async function candidateIn(company: string, status: CandidateStatus): Promise<string> {
-    const created = await request(server)
+    const created = await request(fixture.server)
       .post('/api/candidates')
       .set(auth(company))
       .send({
@@ -211,7 +202,7 @@ export function useHrHarness(): HrHarness {
       status === 'rejected' ? ['rejected'] : HIRING_PATH.slice(0, HIRING_PATH.indexOf(status) + 1);
     for (const next of path) {
       expectStatus(
-        await request(server)
+        await request(fixture.server)
           .patch(`/api/candidates/${id}/status`)
           .set(auth(company))
           .send({ status: next }),
@@ -227,7 +218,7 @@ export function useHrHarness(): HrHarness {
   ): Promise<Employee> {
     const candidateId = await candidateIn(company, 'hired');
     const answer = expectStatus<{ id: string; employeeId: string }>(
-      await request(server)
+      await request(fixture.server)
         .post('/api/contracts')
         .set(auth(company))
         .send({ candidateId, ...contract }),
@@ -235,36 +226,19 @@ export function useHrHarness(): HrHarness {
     );
     if (signed) {
       expectStatus(
-        await request(server).post(`/api/contracts/${answer.id}/sign`).set(auth(company)).send(),
+        await request(fixture.server)
+          .post(`/api/contracts/${answer.id}/sign`)
+          .set(auth(company))
+          .send(),
         200,
       );
     }
     return { employeeId: answer.employeeId, contractId: answer.id };
   }
 
-  beforeAll(async () => {
-    t = await createTestApp(DELIVERY_ENV);
-    receiver = await TestReceiver.start();
-    server = t.app.getHttpServer() as App;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await receiver?.close();
-  });
-
-  return {
-    get t() {
-      return t;
-    },
-    get receiver() {
-      return receiver;
-    },
-    get server() {
-      return server;
-    },
+  return Object.assign(fixture, {
     nextSequence,
     uniqueEmail,
-    auth,
     tenant,
     eventIds,
     eventCount,
@@ -274,5 +248,5 @@ export function useHrHarness(): HrHarness {
     expectDelivered,
     candidateIn,
     hireEmployee,
-  };
+  });
 }

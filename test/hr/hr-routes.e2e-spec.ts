@@ -3,12 +3,17 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
+import {
+  DELIVERY_ENV,
+  DELIVERY_PERMISSIONS,
+  HR,
+  ISO_DATE_TIME,
+  MANAGE,
+} from '../support/constants';
 import { eventually, type ReceivedRequest, TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
 const HOOK = '/hr';
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 interface Candidate {
   id: string;
@@ -53,7 +58,7 @@ describe('HR routes (CONTRACT.md "Events")', () => {
   let secret: string;
   let emailCounter = 0;
 
-  const hrToken = (company = 'acme') => t.token(company, ['hr.manage']);
+  const hrToken = (company = 'acme') => t.token(company, [HR]);
   const auth = (token: string = hrToken()) => ({ Authorization: `Bearer ${token}` });
   const nextEmail = () => `candidate.${++emailCounter}.${process.pid}@example.com`;
 
@@ -209,7 +214,7 @@ describe('HR routes (CONTRACT.md "Events")', () => {
     server = t.app.getHttpServer() as App;
     const subscribed = await request(server)
       .post('/api/webhooks')
-      .set(auth(t.token('acme', ['system.webhooks.manage'])))
+      .set(auth(t.token('acme', [MANAGE])))
       .send({ url: receiver.url(HOOK), events: ['*'] });
     expectStatus(subscribed, 201);
     secret = (subscribed.body as { secret: string }).secret;
@@ -255,12 +260,12 @@ describe('HR routes (CONTRACT.md "Events")', () => {
         expectStatus(anonymous, 401);
         const badToken = await request(server)
           [route.method](route.path)
-          .set(auth(t.token('acme', ['hr.manage'], { secret: 'not-the-key-not-the-key-123456' })))
+          .set(auth(t.token('acme', [HR], { secret: 'not-the-key-not-the-key-123456' })))
           .send(route.body);
         expectStatus(badToken, 401);
         const noPermission = await request(server)
           [route.method](route.path)
-          .set(auth(t.token('acme', ['system.webhooks.manage', 'system.events.publish'])))
+          .set(auth(t.token('acme', DELIVERY_PERMISSIONS)))
           .send(route.body);
         expectStatus(noPermission, 403);
       });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { expectBadRequest, expectStatus, HR, NOT_HR, useHrHarness, UUID } from './hr-harness';
+import { HR, UUID_ANY_CASE } from '../support/constants';
+import { expectBadRequest, expectStatus, NOT_HR, useHrHarness } from './hr-harness';
 
 // CONTRACT.md "Events": POST /api/trainings and POST /api/trainings/{id}/completions.
 
@@ -47,7 +48,7 @@ describe('trainings', () => {
             201,
           );
           expect(training).toMatchObject({
-            id: expect.stringMatching(UUID),
+            id: expect.stringMatching(UUID_ANY_CASE),
             title: 'Management d’équipe',
             cpfEligible,
           });

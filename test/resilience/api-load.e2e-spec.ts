@@ -20,6 +20,7 @@ import {
   stopAllChildApps,
   waitUntilHealthy,
 } from '../support/child-app';
+import { DELIVERY_PERMISSIONS } from '../support/constants';
 import { createTestDatabase } from '../support/database';
 import { LoadReceiver } from '../support/load-receiver';
 import { tenantRequests } from '../../bench/tenant-requests';
@@ -29,7 +30,6 @@ const RATE_LIMIT = 600;
 const CONNECTIONS = 200;
 const SECONDS = 30;
 const WINDOW_MS = 60_000; // the throttler's window (src/auth/auth.module.ts)
-const PERMISSIONS = ['system.webhooks.manage', 'system.events.publish'];
 const OK_STATUSES = new Set([200, 202]);
 
 interface Tenant {
@@ -193,7 +193,7 @@ describe('the API under 200 concurrent clients', () => {
       COMPANIES.map(async (companyId) => {
         const tenant = {
           companyId,
-          token: childToken(companyId, PERMISSIONS),
+          token: childToken(companyId, DELIVERY_PERMISSIONS),
           firstRequestAt: Date.now(),
         };
         const subscriptionIds: string[] = [];

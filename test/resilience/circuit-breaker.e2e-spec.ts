@@ -1,12 +1,8 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import {
-  DELIVERY_ENV,
-  DELIVERY_PERMISSIONS,
-  deliveryHelpers,
-  FAST_RETRIES,
-  sleep,
-} from '../support/delivery-harness';
+import { deliveryHelpers, FAST_RETRIES } from '../support/delivery-harness';
+import { DELIVERY_ENV, DELIVERY_PERMISSIONS } from '../support/constants';
+import { sleep } from '../support/time';
 import { EndpointCircuits } from '../../src/webhooks/dispatch/endpoint-circuits';
 import { eventually, TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';

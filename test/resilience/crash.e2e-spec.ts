@@ -22,6 +22,7 @@ import {
   createChildSubscription,
   SLOW_RETRIES,
 } from '../support/child-app';
+import { DELIVERY_PERMISSIONS } from '../support/constants';
 import { createTestDatabase } from '../support/database';
 import { LoadReceiver } from '../support/load-receiver';
 
@@ -65,7 +66,7 @@ describe('SIGKILL while deliveries are in flight, then restart on the same datab
     await waitUntilHealthy(first);
     let current: ChildApp = first;
 
-    const token = childToken(COMPANY, ['system.webhooks.manage', 'system.events.publish']);
+    const token = childToken(COMPANY, DELIVERY_PERMISSIONS);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     await createChildSubscription(first, token, {
       url: receiver.url(),

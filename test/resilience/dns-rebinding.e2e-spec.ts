@@ -18,9 +18,9 @@ import {
   type Attempt,
   contractSigned,
   type Delivery,
-  DELIVERY_PERMISSIONS,
   type Subscription,
 } from '../support/delivery-harness';
+import { DELIVERY_PERMISSIONS } from '../support/constants';
 import { eventually } from '../support/receiver';
 import { createTestApp, type TestApp, testResolver } from '../support/test-app';
 

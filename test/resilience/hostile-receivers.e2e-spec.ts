@@ -19,10 +19,10 @@ import { eventually, TestReceiver } from '../support/receiver';
 import {
   type Attempt,
   type Delivery,
-  DELIVERY_ENV,
   deliveryHelpers,
   type Subscription,
 } from '../support/delivery-harness';
+import { DELIVERY_ENV } from '../support/constants';
 import { drip, HostileServer, peakOverlap, streamBody } from '../support/hostile-server';
 
 jest.setTimeout(80_000);

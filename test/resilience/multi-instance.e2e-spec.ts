@@ -18,6 +18,7 @@ import {
   candidateCreated,
   createChildSubscription,
 } from '../support/child-app';
+import { DELIVERY_PERMISSIONS } from '../support/constants';
 import { createTestDatabase } from '../support/database';
 import { LoadReceiver } from '../support/load-receiver';
 
@@ -56,7 +57,7 @@ describe('two instances on one database', () => {
     await Promise.all([waitUntilHealthy(a), waitUntilHealthy(b)]);
     const instances = [a, b];
 
-    const token = childToken(COMPANY, ['system.webhooks.manage', 'system.events.publish']);
+    const token = childToken(COMPANY, DELIVERY_PERMISSIONS);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     await createChildSubscription(a, token, { url: receiver.url(), events: ['candidate.*'] });
 
@@ -72,8 +73,9 @@ describe('two instances on one database', () => {
           )
           .then((r) => r.rows)
           .catch(() => []);
-        for (const row of rows)
+        for (const row of rows) {
           ownerPids.set(row.pid, (ownerPids.get(row.pid) ?? 0) + Number(row.n));
+        }
         await delay(20);
       }
     })();

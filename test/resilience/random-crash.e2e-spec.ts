@@ -34,6 +34,7 @@ import {
   createChildSubscription,
   SLOW_RETRIES,
 } from '../support/child-app';
+import { DELIVERY_PERMISSIONS } from '../support/constants';
 import { createTestDatabase } from '../support/database';
 import { LoadReceiver } from '../support/load-receiver';
 
@@ -139,7 +140,7 @@ describe('SIGKILL at random moments of a 5,000-event run, restarting on the same
     await waitUntilHealthy(current);
     const baseUrl = current.baseUrl;
 
-    const token = childToken(COMPANY, ['system.webhooks.manage', 'system.events.publish']);
+    const token = childToken(COMPANY, DELIVERY_PERMISSIONS);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     await createChildSubscription({ baseUrl }, token, {
       url: receiver.url(),

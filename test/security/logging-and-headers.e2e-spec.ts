@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { DELIVERY_ENV, MANAGE } from '../support/delivery-harness';
+import { DELIVERY_ENV, MANAGE } from '../support/constants';
 import { TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import type { App } from 'supertest/types';
-import { DELIVERY_ENV } from '../support/delivery-harness';
+import { ALL_PERMISSIONS, DELIVERY_ENV } from '../support/constants';
 import { eventually, TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -20,7 +20,6 @@ import { createTestApp, type TestApp } from '../support/test-app';
 // The table below says how to call each operation; the first test fails when the document has an
 // operation the table does not know (or the other way round), so a new route cannot escape.
 
-const PERMISSIONS = ['system.webhooks.manage', 'system.events.publish', 'hr.manage'];
 const UUID_PATTERN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -393,7 +392,7 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
   let receivedByA: number;
 
   const auth = (company: string) => ({
-    Authorization: `Bearer ${t.token(company, PERMISSIONS)}`,
+    Authorization: `Bearer ${t.token(company, ALL_PERMISSIONS)}`,
   });
 
   async function send(key: string, company: string | null, c: Case): Promise<Response> {
@@ -772,10 +771,11 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
             );
           }
           for (const { res, leaked } of [answer, unknown]) {
-            if (leaked.length)
+            if (leaked.length) {
               problems.push(
                 `${label}: the answer shows A's ${leaked.join(', ')}: ${describeResponse(res)}`,
               );
+            }
           }
           const after = await fingerprint();
           if (JSON.stringify(after) !== JSON.stringify(before)) {
@@ -808,8 +808,9 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
 
         const { res, leaked } = await asB(key, own.call(b, a));
         expect(leaked).toEqual([]);
-        if (res.status !== own.status)
+        if (res.status !== own.status) {
           throw new Error(`expected ${own.status}, got ${describeResponse(res)}`);
+        }
         own.check?.(res, b, a);
         if (own.shows) {
           const shown = own.shows(b);

@@ -9,6 +9,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { MANAGE } from '../support/constants';
+import { sleep } from '../support/time';
 
 jest.setTimeout(180_000);
 
@@ -121,10 +123,6 @@ function startApp(env: NodeJS.ProcessEnv): RunningApp {
   return app;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Resolves with the exit, or rejects after `ms`. */
 async function exitWithin(app: RunningApp, ms: number): Promise<Exit> {
   let timer: NodeJS.Timeout | undefined;
@@ -165,7 +163,7 @@ async function waitUntilHealthy(app: RunningApp): Promise<HealthBody> {
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await delay(250);
+    await sleep(250);
   }
   throw new Error(`/health not up within 60 s (last: ${last})\n${app.output()}`);
 }
@@ -202,7 +200,7 @@ function mintToken(env: NodeJS.ProcessEnv): string {
       '--company',
       'smoke',
       '--permissions',
-      'system.webhooks.manage',
+      MANAGE,
     ],
     { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] },
   ).trim();
@@ -230,7 +228,7 @@ describe('built app on the embedded PostgreSQL (smoke)', () => {
         child.kill('SIGTERM');
         const gone = await Promise.race([
           new Promise<boolean>((resolve) => child.once('exit', () => resolve(true))),
-          delay(20_000).then(() => false),
+          sleep(20_000).then(() => false),
         ]);
         if (!gone) child.kill('SIGKILL');
       }
@@ -243,7 +241,7 @@ describe('built app on the embedded PostgreSQL (smoke)', () => {
         if (Number.isInteger(pid) && pid > 0) {
           try {
             process.kill(pid, 'SIGINT');
-            await delay(2_000);
+            await sleep(2_000);
           } catch {
             // already gone
           }

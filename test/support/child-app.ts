@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HrEventData } from '../../src/hr/hr-event-types';
+import { sleep } from './time';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
@@ -35,9 +36,8 @@ const children = new Set<ChildApp>();
 
 export { freePort };
 
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** The resilience specs' name for `sleep` (test/support/time.ts). */
+export const delay = sleep;
 
 /** The environment of a child app on `databaseUrl`: test mode, http and private URLs allowed. */
 export function childEnv(
@@ -114,7 +114,7 @@ export async function waitUntilHealthy(app: ChildApp, timeoutMs = 45_000): Promi
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await delay(100);
+    await sleep(100);
   }
   throw new Error(
     `app ${app.pid} not healthy within ${timeoutMs} ms (last: ${last})\n${app.output()}`,

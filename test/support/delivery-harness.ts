@@ -3,16 +3,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { AppModuleOverrides } from '../../src/app.module';
-import { eventually, TestReceiver } from './receiver';
-import { createTestApp, type TestApp } from './test-app';
-
-/** The delivery specs' environment: plain-HTTP receivers on 127.0.0.1 are allowed. */
-export const DELIVERY_ENV = { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' };
-
-export const MANAGE = 'system.webhooks.manage';
-export const PUBLISH = 'system.events.publish';
-/** Manage subscriptions and publish events. */
-export const DELIVERY_PERMISSIONS = [MANAGE, PUBLISH];
+import { type AppFixture, bearerAuth, useAppFixture } from './app-fixture';
+import { DELIVERY_ENV, DELIVERY_PERMISSIONS, MANAGE, PUBLISH } from './constants';
+import { eventually, type TestReceiver } from './receiver';
+import type { TestApp } from './test-app';
 
 /** Subscription defaults: `contract.signed` only. */
 export const CONTRACT_SIGNED_ONLY: Readonly<Record<string, unknown>> = {
@@ -73,8 +67,6 @@ export interface PublishedEvent {
   data: unknown;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Valid `contract.signed` data, fresh ids each call. */
 export function contractSigned() {
   return {
@@ -112,9 +104,8 @@ export function deliveryHelpers(
 ) {
   const server = () => getApp().app.getHttpServer() as App;
 
-  const auth = (company: string, granted: string[] = permissions) => ({
-    Authorization: `Bearer ${getApp().token(company, granted)}`,
-  });
+  const auth = (company: string, granted: string[] = permissions) =>
+    bearerAuth(getApp(), company, granted);
 
   /** A subscription to `path` of the test receiver. */
   const subscribe = async <S = Subscription>(
@@ -170,37 +161,24 @@ export function deliveryHelpers(
 }
 
 /**
- * An app (on its own database) and a receiver for the enclosing `describe`: started before its
- * tests and closed after them. `t` and `receiver` are set once started; a test that closes the
- * app itself sets `t` to undefined. `helpers` act on them with `permissions`.
+ * The app fixture (useAppFixture: an app on its own database and a receiver for the enclosing
+ * `describe`) with the delivery `helpers` acting on them with `permissions`. A test that closes the
+ * app itself sets `t` to undefined.
  */
 export function deliveryFixture(
   env: Record<string, string> = DELIVERY_ENV,
   overrides: AppModuleOverrides = {},
   permissions: string[] = [PUBLISH, MANAGE],
 ): DeliveryFixture {
-  const fixture = {
-    t: undefined as unknown as TestApp,
-    receiver: undefined as unknown as TestReceiver,
-  } as DeliveryFixture;
-  fixture.helpers = deliveryHelpers(
+  const fixture = useAppFixture({ env, overrides, permissions });
+  const helpers = deliveryHelpers(
     () => fixture.t,
     () => fixture.receiver,
     permissions,
   );
-  beforeAll(async () => {
-    fixture.t = await createTestApp(env, overrides);
-    fixture.receiver = await TestReceiver.start();
-  });
-  afterAll(async () => {
-    await (fixture.t as TestApp | undefined)?.close();
-    await (fixture.receiver as TestReceiver | undefined)?.close();
-  });
-  return fixture;
+  return Object.assign(fixture, { helpers });
 }
 
-export interface DeliveryFixture {
-  t: TestApp;
-  receiver: TestReceiver;
+export interface DeliveryFixture extends AppFixture {
   helpers: ReturnType<typeof deliveryHelpers>;
 }

@@ -5,6 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from './time';
 
 /** One request the receiver got, body byte-exact. */
 export interface ReceivedRequest {
@@ -172,7 +173,7 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
   throw new Error(
     `condition not met within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`,

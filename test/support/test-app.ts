@@ -25,8 +25,9 @@ export const testResolver: HostResolver = async (hostname) => {
     localhost: ['127.0.0.1', '::1'],
   };
   const addresses = known[hostname.toLowerCase()];
-  if (!addresses)
+  if (!addresses) {
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+  }
   return addresses;
 };
 

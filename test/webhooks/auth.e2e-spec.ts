@@ -1,9 +1,9 @@
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { HR, MANAGE, PUBLISH } from '../support/constants';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-const MANAGE = 'system.webhooks.manage';
 const MISSING_ID = '6f1c8d4e-2b1a-4c3d-9e8f-0a1b2c3d4e5f';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -170,7 +170,7 @@ describe('authentication and the management policy', () => {
 
     it.each([
       ['no permissions', []],
-      ['only hr.manage and system.events.publish', ['hr.manage', 'system.events.publish']],
+      ['only hr.manage and system.events.publish', [HR, PUBLISH]],
       ['a look-alike permission', ['system.webhooks.read', 'system.webhooks']],
     ])('answers 403 to a valid token with %s', async (_label, permissions) => {
       const res = await call(route, acmeSubscription.id, bearer('acme', permissions));
@@ -218,7 +218,7 @@ describe('authentication and the management policy', () => {
       .expect(401);
     await request(server)
       .post('/api/webhooks')
-      .set('Authorization', bearer('acme', ['hr.manage']))
+      .set('Authorization', bearer('acme', [HR]))
       .send(VALID_SUBSCRIPTION)
       .expect(403);
     expect(await count()).toBe(before);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { HR, MANAGE } from '../support/constants';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 describe('GET /api/event-types', () => {
@@ -14,7 +15,7 @@ describe('GET /api/event-types', () => {
   it('lists the catalog with each type, description and JSON Schema', async () => {
     const res = await request(t.app.getHttpServer() as App)
       .get('/api/event-types')
-      .auth(t.token('acme', ['system.webhooks.manage']), { type: 'bearer' })
+      .auth(t.token('acme', [MANAGE]), { type: 'bearer' })
       .expect(200);
     const types = (res.body as { type: string }[]).map((e) => e.type);
     expect(types).toEqual(
@@ -49,7 +50,7 @@ describe('GET /api/event-types', () => {
     await request(server).get('/api/event-types').expect(401);
     await request(server)
       .get('/api/event-types')
-      .auth(t.token('acme', ['hr.manage']), { type: 'bearer' })
+      .auth(t.token('acme', [HR]), { type: 'bearer' })
       .expect(403);
   });
 });

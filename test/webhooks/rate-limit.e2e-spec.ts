@@ -1,8 +1,7 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { MANAGE } from '../support/constants';
 import { createTestApp, type TestApp } from '../support/test-app';
-
-const MANAGE = 'system.webhooks.manage';
 
 describe('API rate limit (API_RATE_LIMIT=5)', () => {
   let t: TestApp;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { DELIVERY_ENV, MANAGE } from '../support/constants';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-const MANAGE = 'system.webhooks.manage';
 const VALID = { url: 'https://hooks.example.com/hr', events: ['candidate.created'] };
 
 interface ErrorBody {
@@ -474,7 +474,7 @@ describe('subscription URL policy when http and private URLs are allowed', () =>
   const auth = () => ({ Authorization: `Bearer ${t.token('acme', [MANAGE])}` });
 
   beforeAll(async () => {
-    t = await createTestApp({ WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' });
+    t = await createTestApp(DELIVERY_ENV);
     server = t.app.getHttpServer() as App;
   });
   afterAll(async () => {

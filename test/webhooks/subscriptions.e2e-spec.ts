@@ -1,11 +1,11 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { randomBytes } from 'node:crypto';
+import { MANAGE, UUID } from '../support/constants';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { sleep } from '../support/time';
 
-const MANAGE = 'system.webhooks.manage';
 const SECRET_FORMAT = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Subscription {
   id: string;
@@ -43,10 +43,6 @@ function messageOf(body: unknown): string {
 /** A copy of `value` without the given keys. */
 function omit<T extends object>(value: T, ...keys: string[]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Whether `items` are newest first: createdAt descending, ties broken by id descending. */

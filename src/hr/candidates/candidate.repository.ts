@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager } from 'typeorm';
-import type { PagePosition } from '../../webhooks/common/cursor';
+import type { PagePosition } from '../../common/cursor';
 import { Candidate } from './candidate.entity';
 
 /**

@@ -9,9 +9,8 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type WebhooksPrincipal } from '../../webhooks/auth/principal';
-import { RequirePermissions } from '../../webhooks/auth/require-permissions.decorator';
-import { PageQueryDto } from '../../webhooks/common/page-query.dto';
+import { CurrentPrincipal, RequirePermissions, type WebhooksPrincipal } from '../../webhooks';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { HR_MANAGE_PERMISSION } from '../hr.constants';
 import { HrExceptionFilter } from '../hr-exception.filter';
 import { CandidatesService } from './candidates.service';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { WebhooksModule } from '../../webhooks/webhooks.module';
+import { WebhooksModule } from '../../webhooks';
+import { HrCursors } from '../common/hr-cursors';
 import { HrUnitOfWork } from '../common/hr-unit-of-work';
 import { hrEventTypes } from '../hr-event-types';
 import { CandidateRepository } from './candidate.repository';
@@ -14,7 +15,7 @@ import { CandidatesService } from './candidates.service';
     }),
   ],
   controllers: [CandidatesController],
-  providers: [CandidateRepository, CandidatesService, HrUnitOfWork],
+  providers: [CandidateRepository, CandidatesService, HrUnitOfWork, HrCursors],
   exports: [CandidateRepository],
 })
 export class CandidatesModule {}

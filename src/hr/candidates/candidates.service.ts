@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { WebhooksSettings } from '../../webhooks/webhooks-settings';
+import { HrCursors } from '../common/hr-cursors';
 import { HrUnitOfWork } from '../common/hr-unit-of-work';
 import { isRowId } from '../common/ids';
 import { isUniqueViolation } from '../common/unique-violation';
@@ -31,7 +31,7 @@ export class CandidatesService {
   constructor(
     private readonly unitOfWork: HrUnitOfWork,
     private readonly candidates: CandidateRepository,
-    private readonly settings: WebhooksSettings,
+    private readonly cursors: HrCursors,
   ) {}
 
   /** Registers a candidate (status `new`) and emits `candidate.created`. */
@@ -69,7 +69,7 @@ export class CandidatesService {
   /** Newest first, `limit` a page, from the `cursor` of the previous page. */
   async list(companyId: string, limit: number, cursor?: string): Promise<CandidatePageDto> {
     const scope = `hr_candidates:${companyId}`;
-    const after = cursor ? this.settings.cursors.decode(cursor, scope) : null;
+    const after = cursor ? this.cursors.decode(cursor, scope) : null;
     if (cursor && !after) {
       throw new HrError(HrErrorCode.InvalidCursor, 'cursor was not issued by this API', 'cursor');
     }
@@ -77,7 +77,7 @@ export class CandidatesService {
     const last = page.items[page.items.length - 1];
     return {
       items: page.items.map(toCandidateDto),
-      nextCursor: page.hasMore && last ? this.settings.cursors.encode(last, scope) : null,
+      nextCursor: page.hasMore && last ? this.cursors.encode(last, scope) : null,
     };
   }
 

@@ -9,8 +9,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type WebhooksPrincipal } from '../../webhooks/auth/principal';
-import { RequirePermissions } from '../../webhooks/auth/require-permissions.decorator';
+import { CurrentPrincipal, RequirePermissions, type WebhooksPrincipal } from '../../webhooks';
 import { HR_MANAGE_PERMISSION } from '../hr.constants';
 import { HrExceptionFilter } from '../hr-exception.filter';
 import { ContractsService } from './contracts.service';

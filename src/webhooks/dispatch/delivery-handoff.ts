@@ -138,8 +138,9 @@ export class DeliveryHandoff {
       // Spilling (or promised spill by another publish): these would be overtaken by its spill.
       // A lane merely full, not measured yet, drains within a spill window at worst.
       const lane = this.lanes.get(id);
-      if (spilling.has(id) || (lane !== undefined && spillWaiting(lane) > 0))
+      if (spilling.has(id) || (lane !== undefined && spillWaiting(lane) > 0)) {
         this.overflow.mark(id);
+      }
     }
     if (this.reservations === 0) {
       this.reservationWaiters.forEach((resolve) => resolve());

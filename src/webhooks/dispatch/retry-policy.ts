@@ -39,8 +39,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (!value) return null;
   const trimmed = value.trim();
   let delay: number;
-  if (/^\d+$/.test(trimmed)) delay = Number(trimmed) * 1000;
-  else {
+  if (/^\d+$/.test(trimmed)) {
+    delay = Number(trimmed) * 1000;
+  } else {
     const at = Date.parse(trimmed);
     if (Number.isNaN(at)) return null;
     delay = at - now;

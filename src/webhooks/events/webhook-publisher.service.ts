@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EventCatalog } from '../catalog/event-catalog.service';
 import { matchesAnyEventFilter } from '../catalog/event-type-matching';
-import { isRefusedStatement } from '../common/sql-state';
+import { isRefusedStatement } from '../../common/sql-state';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';

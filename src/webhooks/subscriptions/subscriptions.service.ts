@@ -210,8 +210,9 @@ export class SubscriptionsService {
       );
       return url.toString();
     } catch (error) {
-      if (error instanceof UrlPolicyViolation)
+      if (error instanceof UrlPolicyViolation) {
         throw WebhooksError.invalidField('url', error.message);
+      }
       throw error;
     }
   }
