@@ -120,6 +120,7 @@ export class AttemptRecorder {
    */
   private async writeOneByOne(records: AttemptOutcome[]): Promise<void> {
     for (const record of records) {
+      if (this.closed) return;
       try {
         await this.write([record]);
       } catch (error) {

@@ -67,17 +67,20 @@ export function spillRooms(input: SpillInput): SpillDecision {
     const capacity = Math.floor(
       (Math.min(input.bound, allowance) * windowMs) / Math.max(1, meanMs),
     );
+    // Every delivery of the lane is then counted at the larger size: those waiting already too.
+    const held = waiting === 0 ? 0 : lane.spillBytesEach;
+    const each = Math.max(held, input.bytesEach);
+    const repriced = waiting * (each - held);
     const room = Math.min(
       input.max,
       left,
-      Math.floor(leftBytes / input.bytesEach),
+      Math.floor((leftBytes - repriced) / each),
       capacity - waiting,
     );
     if (room <= 0) continue;
-    const held = waiting === 0 ? 0 : lane.spillBytesEach;
-    decision.rooms.push({ id: lane.id, room, bytesEach: Math.max(held, input.bytesEach) });
+    decision.rooms.push({ id: lane.id, room, bytesEach: each });
     left -= room;
-    leftBytes -= room * input.bytesEach;
+    leftBytes -= repriced + room * each;
   }
   return decision;
 }
