@@ -7,6 +7,7 @@ import {
   WebhookEventPayload,
   EventEmitterBridge,
 } from '../../src/webhooks/events/event-emitter.bridge';
+import { DispatchCapacity } from '../../src/webhooks/dispatch/dispatch-capacity';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, TestReceiver } from '../support/receiver';
@@ -383,6 +384,37 @@ describe('publishing events', () => {
       expect(headers['x-webhook-signature-algorithm']).toBe('HmacSha512');
       expect(headers['x-tenant']).toBe('acme');
       expect(headers['content-type']).toMatch(/^application\/json\b/);
+    });
+
+    it('a delivery whose secret no longer decrypts stays leased; the rest go on, no capacity lost', async () => {
+      const capacity = t.app.get(DispatchCapacity);
+      const options = { companyId: 'direct-broken', url: receiver.url('/direct-broken') };
+      const broken = await t.dataSource.transaction(async (manager) => {
+        const sent = await publisher.send(
+          { type: 'contract.signed', data: contractSigned() },
+          { ...options, secret: newSecret(), manager },
+        );
+        // As after a change of the module's secretKey: the stored secret cannot be read.
+        await manager.query(
+          `UPDATE webhook_deliveries SET endpoint = jsonb_set(endpoint, '{secretEncrypted}', '"v1:broken"') WHERE id = $1`,
+          [sent.deliveryId],
+        );
+        return sent;
+      });
+      const good = await publisher.send(
+        { type: 'contract.signed', data: contractSigned() },
+        { ...options, secret: newSecret() },
+      );
+      const [req] = await receiver.waitFor(1, '/direct-broken', 10_000);
+      expect(req.headers['x-webhook-delivery']).toBe(good.deliveryId);
+      const [row] = await t.dataSource.query<{ status: string; lease_owner: string | null }[]>(
+        `SELECT status, lease_owner FROM webhook_deliveries WHERE id = $1`,
+        [broken.deliveryId],
+      );
+      expect(row).toEqual({ status: 'sending', lease_owner: expect.any(String) });
+      await eventually(async () => (capacity.held === 0 ? true : null), 5_000);
+      await sleep(300);
+      expect(receiver.on('/direct-broken')).toHaveLength(1);
     });
 
     it('a receiver answering 500 then 200: retried once, then succeeded', async () => {

@@ -443,12 +443,12 @@ describe('DeliveryQueue and OutboxRepository', () => {
         next_attempt_at: null,
         lease_seconds: 30,
       });
-      expect(await queue.held(id)).toMatchObject({
+      expect(await queue.heldDelivery(id)).toMatchObject({
         id,
         attemptNumber: 1,
         eventType: 'webhook.test',
       });
-      expect(await other.held(id)).toBeNull();
+      expect(await other.heldDelivery(id)).toBeNull();
 
       expect(await queue.release([id])).toBe(1);
       expect(await state(id)).toMatchObject({ status: 'pending', attempt_count: 0 });
@@ -457,7 +457,7 @@ describe('DeliveryQueue and OutboxRepository', () => {
         [id],
       );
       expect(due).toBe(true);
-      expect(await queue.held(id)).toBeNull();
+      expect(await queue.heldDelivery(id)).toBeNull();
     });
 
     it('releaseAll(): the same for every delivery this instance holds, none of another', async () => {

@@ -146,42 +146,27 @@ export class AttemptRecorder {
   }
 }
 
+/** One literal, always in this field order: one hidden class for every row (a spread cost 4x). */
 function toRecordRow(r: AttemptOutcome): RecordRow {
   const d = r.delivery;
-  const row = {
+  const made = r.kind === 'attempted';
+  return {
+    attempt_id: made ? r.attemptId : null,
     delivery_id: d.id,
     company_id: d.companyId,
     event_id: d.eventId,
     subscription_id: d.subscriptionId,
     event_type: d.eventType,
     attempt_number: d.attemptNumber,
+    status: made ? r.status : 'failed',
+    status_code: made ? r.statusCode : null,
+    duration_ms: made ? r.durationMs : 0,
+    error: made ? storable(r.error) : r.reason,
+    response_body: made ? storable(r.responseBody) : '',
+    request_headers: made ? r.requestHeaders : {},
     at: r.at,
-  };
-  if (r.kind === 'cancelled') {
-    return {
-      ...row,
-      attempt_id: null,
-      status: 'failed',
-      status_code: null,
-      duration_ms: 0,
-      error: r.reason,
-      response_body: '',
-      request_headers: {},
-      next_status: 'cancelled',
-      next_attempt_at: null,
-    };
-  }
-  return {
-    ...row,
-    attempt_id: r.attemptId,
-    status: r.status,
-    status_code: r.statusCode,
-    duration_ms: r.durationMs,
-    error: storable(r.error),
-    response_body: storable(r.responseBody),
-    request_headers: r.requestHeaders,
-    next_status: r.nextStatus,
-    next_attempt_at: r.nextAttemptAt,
+    next_status: made ? r.nextStatus : 'cancelled',
+    next_attempt_at: made ? r.nextAttemptAt : null,
   };
 }
 

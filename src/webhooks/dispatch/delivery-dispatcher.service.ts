@@ -64,7 +64,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.handoff.stop();
     this.runner.stop();
     this.signal.dispose();
-    this.capacity.roomFreed();
+    this.capacity.wakeWaiters();
     await this.loop;
     // Publishes whose group was being written when the shutdown began: their deliveries are
     // committed leased to this instance, and released below with the rest.
@@ -72,6 +72,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.runner.dropWaiting();
     await this.runner.settled(graceMs);
     await this.recorder.flushAll(graceMs);
+    // Nothing more is recorded: what is still held is given back now, and requests still running
+    // past the grace are aborted (their outcomes would land after their deliveries were released).
+    this.recorder.close();
     try {
       await this.queue.releaseAll();
     } catch (error) {
@@ -79,9 +82,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         `Releasing leases failed (${errorMessage(error)}); they expire by themselves`,
       );
     }
-    // Requests still running past the grace are aborted; their deliveries were just given back,
-    // so their outcomes are not recorded (the connection pool is about to close).
-    this.recorder.close();
     await this.attempts.close();
   }
 

@@ -11,9 +11,9 @@ import { LaneRunner } from './lane-runner';
 import { OverflowMarks } from './overflow-marks';
 import { ResponseTimes } from './response-times';
 import { spillRooms } from './spill-policy';
-import { SubscriptionLanes, spillWaiting } from './subscription-lanes';
+import { SubscriptionLanes, spilledOrPromised } from './subscription-lanes';
 
-/** Room the dispatcher gave a publish for deliveries it creates already leased (see `reserve`). */
+/** Room given to a publish for deliveries it creates already leased to this instance (see `reserve`). */
 export type HandoffReservation = GroupLease;
 
 /**
@@ -138,7 +138,7 @@ export class DeliveryHandoff {
       // Spilling (or promised spill by another publish): these would be overtaken by its spill.
       // A lane merely full, not measured yet, drains within a spill window at worst.
       const lane = this.lanes.get(id);
-      if (spilling.has(id) || (lane !== undefined && spillWaiting(lane) > 0)) {
+      if (spilling.has(id) || (lane !== undefined && spilledOrPromised(lane) > 0)) {
         this.overflow.mark(id);
       }
     }

@@ -52,7 +52,7 @@ export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  /** Deliveries left `sending` by an instance that stopped renewing: pending again, due now. */
+  /** Deliveries left `sending` by an instance that stopped renewing: pending again, due at once. */
   async reapExpiredLeases(): Promise<number> {
     const count = await this.queue.reapExpired();
     if (count > 0) this.signal.wake();

@@ -61,34 +61,34 @@ describe('DispatchCapacity', () => {
     expect(capacity.free).toBe(1);
   });
 
-  it('a waiter is woken by roomFreed, not by give', async () => {
+  it('a waiter is woken by wakeWaiters, not by give', async () => {
     const capacity = capacityOf(1);
     capacity.take();
     const waiter = watch(capacity.nextRoom());
     capacity.give();
     await settle();
     expect(waiter.woken()).toBe(false);
-    capacity.roomFreed();
+    capacity.wakeWaiters();
     await settle();
     expect(waiter.woken()).toBe(true);
   });
 
-  it('roomFreed wakes every waiter at once; a later waiter waits for the next roomFreed', async () => {
+  it('wakeWaiters wakes every waiter at once; a later waiter waits for the next wakeWaiters', async () => {
     const capacity = capacityOf(1);
     const first = watch(capacity.nextRoom());
     const second = watch(capacity.nextRoom());
-    capacity.roomFreed();
+    capacity.wakeWaiters();
     const later = watch(capacity.nextRoom());
     await settle();
     expect([first.woken(), second.woken(), later.woken()]).toEqual([true, true, false]);
-    capacity.roomFreed();
+    capacity.wakeWaiters();
     await settle();
     expect(later.woken()).toBe(true);
   });
 
-  it('roomFreed with nobody waiting is harmless and wakes nobody later', async () => {
+  it('wakeWaiters with nobody waiting is harmless and wakes nobody later', async () => {
     const capacity = capacityOf(1);
-    capacity.roomFreed();
+    capacity.wakeWaiters();
     const waiter = watch(capacity.nextRoom());
     await settle();
     expect(waiter.woken()).toBe(false);

@@ -34,18 +34,18 @@ export class DispatchCapacity {
     this.count += n;
   }
 
-  /** Counts `n` fewer; wakes nobody (see `roomFreed`). */
+  /** Counts `n` fewer; wakes nobody (see `wakeWaiters`). */
   give(n = 1): void {
     this.count -= n;
   }
 
-  /** Resolves at the next `roomFreed`. */
+  /** Resolves at the next `wakeWaiters`. */
   nextRoom(): Promise<void> {
     return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   /** Wakes whoever waits for room (the claim loop), after a give or on shutdown. */
-  roomFreed(): void {
+  wakeWaiters(): void {
     const waiters = this.waiters;
     this.waiters = [];
     waiters.forEach((resolve) => resolve());

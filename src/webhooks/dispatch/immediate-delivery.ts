@@ -24,7 +24,7 @@ export class ImmediateDelivery {
 
   /** `retry: false` ends the delivery after this attempt. */
   async send(deliveryId: string, options: { retry: boolean }): Promise<AttemptMade> {
-    const held = await this.queue.held(deliveryId);
+    const held = await this.queue.heldDelivery(deliveryId);
     if (!held) throw new Error(`Delivery ${deliveryId} is not held by this instance`);
     const target = await this.freshTarget(held);
     const attempt = await this.attempts.make(held, target, options);

@@ -72,10 +72,14 @@ export class LaneRunner {
     const touched = new Set<SubscriptionLane>();
     const bound = this.settings.dispatch.perSubscriptionConcurrency;
     for (const delivery of claimed) {
+      const spillRoom = onSpillRoom(delivery);
       const target = delivery.subscriptionId
         ? targets.get(delivery.subscriptionId)
-        : this.targets.fromEndpoint(delivery.endpoint!);
-      const spillRoom = onSpillRoom(delivery);
+        : this.directTarget(delivery);
+      if (target === null) {
+        this.capacity.give();
+        continue;
+      }
       if (!target || !target.active) {
         if (spillRoom) this.arrived(delivery);
         else this.capacity.give();
@@ -105,6 +109,21 @@ export class LaneRunner {
     this.roomFreed();
   }
 
+  /**
+   * A direct send's target, or null when its endpoint cannot be read (its secret no longer
+   * decrypts): it stays leased and is tried again when the lease ends, the rest of the batch goes on.
+   */
+  private directTarget(delivery: ClaimedDelivery): DeliveryTarget | null {
+    try {
+      return this.targets.fromEndpoint(delivery.endpoint!);
+    } catch (error) {
+      this.logger.error(
+        `Direct delivery ${delivery.id} cannot be sent (${errorMessage(error)}); its lease expires and it is tried again`,
+      );
+      return null;
+    }
+  }
+
   /** A delivery written on its lane's spill room reached the spill (or never will): no longer promised. */
   arrived(delivery: ClaimedDelivery): void {
     const lane = delivery.subscriptionId ? this.lanes.get(delivery.subscriptionId) : undefined;
@@ -114,7 +133,7 @@ export class LaneRunner {
   /** After capacity went down: spilled deliveries waiting for room go first, then the claim loop. */
   roomFreed(): void {
     if (!this.stopping) this.pumpWaitingForCapacity();
-    this.capacity.roomFreed();
+    this.capacity.wakeWaiters();
   }
 
   /** Lets spilled deliveries of lanes waiting for capacity have the room that went free. */
@@ -126,7 +145,8 @@ export class LaneRunner {
   }
 
   /**
-   * Shutdown, first step: nothing new starts. Then `dropWaiting` forgets what waits in the lanes
+   * Shutdown, first step: no lane is pumped again (a routing already past its check still
+   * starts what it routed). Then `dropWaiting` forgets what waits in the lanes
    * (their leases are released with the rest) and `settled` waits for the requests running.
    */
   stop(): void {
@@ -195,7 +215,7 @@ export class LaneRunner {
     lane.spillingSince = null;
     this.lanes.waitingForCapacity.delete(lane);
     this.lanes.dropIfIdle(lane);
-    this.capacity.roomFreed();
+    this.capacity.wakeWaiters();
     await this.queue.release(postponed, new Date(pausedUntil)).catch((error: unknown) => {
       this.logger.warn(
         `Postponing ${postponed.length} deliveries failed (${errorMessage(error)}); their leases expire by themselves`,

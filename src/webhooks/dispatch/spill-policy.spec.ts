@@ -8,7 +8,7 @@ import {
   type SpillInput,
   spillRooms,
 } from './spill-policy';
-import { type QueuedDelivery, type SubscriptionLane, spillWaiting } from './subscription-lanes';
+import { type QueuedDelivery, type SubscriptionLane, spilledOrPromised } from './subscription-lanes';
 
 const NOW = 1_000_000_000;
 const MiB = 1024 * 1024;
@@ -84,9 +84,9 @@ function apply(lanes: SubscriptionLane[], decision: SpillDecision): void {
 }
 
 const totalWaiting = (lanes: SubscriptionLane[]) =>
-  lanes.reduce((sum, l) => sum + spillWaiting(l), 0);
+  lanes.reduce((sum, l) => sum + spilledOrPromised(l), 0);
 const totalBytes = (lanes: SubscriptionLane[]) =>
-  lanes.reduce((sum, l) => sum + spillWaiting(l) * l.spillBytesEach, 0);
+  lanes.reduce((sum, l) => sum + spilledOrPromised(l) * l.spillBytesEach, 0);
 
 describe('spillRooms', () => {
   // A lane at its bound (5 running), mean 100 ms, window 10 s: 5 * 10000 / 100 = 500 of room.
@@ -373,11 +373,11 @@ describe('spillRooms properties', () => {
           expect(spec.mean).toBeDefined();
           expect(spec.overflowed).toBe(false);
           expect(spec.paused).toBe(false);
-          expect(l.running + l.queue.length + spillWaiting(l)).toBeGreaterThanOrEqual(BOUND);
+          expect(l.running + l.queue.length + spilledOrPromised(l)).toBeGreaterThanOrEqual(BOUND);
           const capacity = Math.floor(
             (Math.min(BOUND, spec.allowance) * (l.slackMs / 4)) / Math.max(1, spec.mean!),
           );
-          expect(room).toBeLessThanOrEqual(capacity - spillWaiting(l));
+          expect(room).toBeLessThanOrEqual(capacity - spilledOrPromised(l));
           expect(bytesEach).toBeGreaterThanOrEqual(asked.bytesEach);
           expect(decision.overflow).not.toContain(id);
         }

@@ -1,4 +1,4 @@
-import { type SubscriptionLane, spillWaiting } from './subscription-lanes';
+import { type SubscriptionLane, spilledOrPromised } from './subscription-lanes';
 
 /** Deliveries waiting in memory beyond their lanes' bounds (spill), in all: this many per `concurrency`. */
 export const SPILL_PER_SLOT = 100;
@@ -44,7 +44,7 @@ export function spillRooms(input: SpillInput): SpillDecision {
   let total = 0;
   let bytes = 0;
   for (const lane of lanes) {
-    const waiting = spillWaiting(lane);
+    const waiting = spilledOrPromised(lane);
     total += waiting;
     bytes += waiting * (waiting === 0 ? 0 : lane.spillBytesEach);
   }
@@ -55,7 +55,7 @@ export function spillRooms(input: SpillInput): SpillDecision {
     const meanMs = input.meanMs(lane.id);
     if (meanMs === undefined || input.overflowed(lane.id)) continue;
     // At its bound, or spilling (promised spill included: it may still be on its way there).
-    const waiting = spillWaiting(lane);
+    const waiting = spilledOrPromised(lane);
     if (lane.running + lane.queue.length + waiting < input.bound) continue;
     const { allowance, pausedUntil } = input.circuit(lane.id);
     if (pausedUntil !== null) continue;

@@ -9,7 +9,7 @@ import {
   type QueuedDelivery,
   type SubscriptionLane,
   SubscriptionLanes,
-  spillWaiting,
+  spilledOrPromised,
 } from './subscription-lanes';
 
 let nextId = 0;
@@ -40,7 +40,7 @@ function lane(
   };
 }
 
-describe('laneLoad and spillWaiting', () => {
+describe('laneLoad and spilledOrPromised', () => {
   it.each([
     [{}, 0, 0],
     [{ running: 2 }, 2, 0],
@@ -52,7 +52,7 @@ describe('laneLoad and spillWaiting', () => {
     '%j: load %i (sending, queued, spilled), spill waiting %i (spilled and promised)',
     (shape, load, waiting) => {
       expect(laneLoad(lane(shape))).toBe(load);
-      expect(spillWaiting(lane(shape))).toBe(waiting);
+      expect(spilledOrPromised(lane(shape))).toBe(waiting);
     },
   );
 });

@@ -22,7 +22,7 @@ export interface SubscriptionLane {
   spill: QueuedDelivery[];
   /** Spill room promised to publishes whose deliveries have not reached the spill yet. */
   spillReserved: number;
-  /** The most bytes one delivery of the spill (or of its promised room) may hold; 0 when none wait. */
+  /** The most bytes one delivery of the spill (or of its promised room) may hold; stale when none wait. */
   spillBytesEach: number;
   /** Since when (epoch ms) the spill has not been empty; null while it is. */
   spillingSince: number | null;
@@ -39,7 +39,7 @@ export function laneLoad(lane: SubscriptionLane): number {
 }
 
 /** Spilled or promised spill: what the spill room is measured against. */
-export function spillWaiting(lane: SubscriptionLane): number {
+export function spilledOrPromised(lane: SubscriptionLane): number {
   return lane.spill.length + lane.spillReserved;
 }
 

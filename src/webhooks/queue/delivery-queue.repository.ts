@@ -82,7 +82,7 @@ export class DeliveryQueue {
   }
 
   /** A delivery this instance holds (`sending`, leased to `owner`), or null. */
-  async held(deliveryId: string): Promise<ClaimedDelivery | null> {
+  async heldDelivery(deliveryId: string): Promise<ClaimedDelivery | null> {
     const rows = await this.dataSource.query<ClaimRow[]>(
       `SELECT d.id, d.company_id, d.event_id, d.batch_event_ids, d.subscription_id, d.endpoint,
               d.event_type, d.attempt_count, d.lease_expires_at, e.type, e.data, e.created_at

@@ -35,8 +35,9 @@ export const RECORD_STATEMENT: HotStatement = {
  * The one release rule, for every way a lease ends without a recorded attempt: the delivery goes
  * back to `pending` with no lease, due no earlier than it was (nor than `$notBefore` when given,
  * e.g. the end of its endpoint's pause; GREATEST skips a null). The attempt its claim counted is taken back when the
- * holder gives it back (`$attempted` false: no request was sent), and kept when its lease
- * expired (`$attempted` true: the holder may have died mid-request).
+ * holder gives it back (`$attempted` false: no attempt recorded; a request cut short by a
+ * shutdown is sent again under the same number), and kept when its lease expired (`$attempted`
+ * true: the holder may have died mid-request).
  */
 export function releaseStatement(where: string, notBefore: string, attempted: string): string {
   return `WITH released AS (
