@@ -28,6 +28,7 @@ import { SubscriptionHealth } from './dispatch/subscription-health.service';
 import { SubscriptionLanes } from './dispatch/subscription-lanes';
 import { EventEmitterBridge } from './events/event-emitter.bridge';
 import { EventsController } from './events/events.controller';
+import { EventWriter } from './events/event-writer';
 import { WebhookPublisher } from './events/webhook-publisher.service';
 import { SerializerRegistry } from './formats/serializer-registry';
 import { createHttpClient } from './http/create-http-client';
@@ -77,6 +78,7 @@ let featureCount = 0;
     OutboxRepository,
     DispatchSignal,
     DeliveryNotifications,
+    EventWriter,
     WebhookPublisher,
     { provide: OPERATIONAL_EVENTS, useExisting: WebhookPublisher },
     DeliveryTargets,

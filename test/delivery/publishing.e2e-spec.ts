@@ -7,6 +7,7 @@ import {
   WebhookEventPayload,
   EventEmitterBridge,
 } from '../../src/webhooks/events/event-emitter.bridge';
+import { deliveryMetrics } from '../../src/webhooks/dispatch/delivery-metrics';
 import { DispatchCapacity } from '../../src/webhooks/dispatch/dispatch-capacity';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -163,6 +164,71 @@ describe('publishing events', () => {
       expect(answers.map((a) => a.status)).toEqual(Array(6).fill(202));
       expect(new Set(answers.map((a) => (a.body as { id: string }).id)).size).toBe(1);
       expect(await eventCount(companyId)).toBe(1);
+    });
+
+    it('concurrent requests with one key and two bodies: one event; its body answers its id, the other 422', async () => {
+      const companyId = 'idem-race-bodies';
+      const key = `key-${randomUUID()}`;
+      const bodies = [contractSigned(), contractSigned()];
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => post(companyId, key, bodies[i % 2])),
+      );
+      expect(await eventCount(companyId)).toBe(1);
+      const [stored] = await t.dataSource.query<{ id: string; data: { contractId: string } }[]>(
+        `SELECT id, data FROM webhook_events WHERE company_id = $1`,
+        [companyId],
+      );
+      answers.forEach((answer, i) => {
+        const sameBody = bodies[i % 2].contractId === stored.data.contractId;
+        expect(answer.status).toBe(sameBody ? 202 : 422);
+        if (sameBody) expect((answer.body as { id: string }).id).toBe(stored.id);
+      });
+    });
+
+    it('keyed and unkeyed publishes committed in one group each get their own answer', async () => {
+      const companyId = 'idem-group';
+      await subscribe(companyId, '/idem/group');
+      const key = `key-${randomUUID()}`;
+      const data = contractSigned();
+      const publish = (idempotencyKey: string | undefined, body = data) =>
+        publisher.publish('contract.signed', body, { companyId, idempotencyKey });
+      // Submitted in the same turn: written by one group statement.
+      const [first, unkeyed, replay, reused] = await Promise.allSettled([
+        publish(key),
+        publish(undefined),
+        publish(key),
+        publish(key, contractSigned()),
+      ]);
+      expect(first).toMatchObject({
+        status: 'fulfilled',
+        value: { replayed: false, deliveries: 1 },
+      });
+      expect(unkeyed).toMatchObject({ status: 'fulfilled', value: { replayed: false } });
+      const firstId = (first as PromiseFulfilledResult<{ id: string }>).value.id;
+      expect(replay).toEqual({
+        status: 'fulfilled',
+        value: { id: firstId, deliveries: 0, replayed: true },
+      });
+      expect(reused).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'IDEMPOTENCY_KEY_REUSED', field: 'Idempotency-Key' },
+      });
+      expect(await eventCount(companyId)).toBe(2);
+      await receiver.waitFor(2, '/idem/group', 10_000);
+      await sleep(300);
+      expect(receiver.on('/idem/group')).toHaveLength(2);
+    });
+
+    it('a keyed publish is handed off to this instance: sent without a claim', async () => {
+      const companyId = 'idem-handoff';
+      await subscribe(companyId, '/idem/handoff');
+      const taken = async (via: string) =>
+        (await deliveryMetrics.taken.get()).values.find((v) => v.labels.via === via)?.value ?? 0;
+      const [handedOff, claimed] = [await taken('handoff'), await taken('claim')];
+      await post(companyId, `key-${randomUUID()}`, contractSigned()).expect(202);
+      await receiver.waitFor(1, '/idem/handoff', 10_000);
+      expect((await taken('handoff')) - handedOff).toBe(1);
+      expect(await taken('claim')).toBe(claimed);
     });
 
     it('a key over 255 characters: 400 naming Idempotency-Key', async () => {

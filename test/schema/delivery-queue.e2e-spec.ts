@@ -842,7 +842,12 @@ describe('DeliveryQueue and OutboxRepository', () => {
 
     async function keyed(companyId: string, key: string, requestHash: string): Promise<string> {
       const event = outboxEvent(companyId, 1);
-      expect(await outbox.insertEvent(dataSource.manager, event, { key, requestHash })).toBe(true);
+      expect(
+        await outbox.insertEvent(dataSource.manager, {
+          ...event,
+          idempotency: { key, requestHash },
+        }),
+      ).toBe(true);
       return event.id;
     }
 
@@ -854,9 +859,9 @@ describe('DeliveryQueue and OutboxRepository', () => {
       expect(await outbox.claimIdempotencyKey(m, 'acme', 'key-2', 'hash-1')).toBeNull();
       // A concurrent request that lost the race inserts nothing.
       expect(
-        await outbox.insertEvent(m, outboxEvent('acme', 2), {
-          key: 'key-1',
-          requestHash: 'hash-1',
+        await outbox.insertEvent(m, {
+          ...outboxEvent('acme', 2),
+          idempotency: { key: 'key-1', requestHash: 'hash-1' },
         }),
       ).toBe(false);
     });

@@ -8,7 +8,11 @@ import {
   type SpillInput,
   spillRooms,
 } from './spill-policy';
-import { type QueuedDelivery, type SubscriptionLane, spilledOrPromised } from './subscription-lanes';
+import {
+  type QueuedDelivery,
+  type SubscriptionLane,
+  spilledOrPromised,
+} from './subscription-lanes';
 
 const NOW = 1_000_000_000;
 const MiB = 1024 * 1024;

@@ -1,24 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { EventCatalog } from '../catalog/event-catalog.service';
 import { matchesAnyEventFilter } from '../catalog/event-type-matching';
-import { isRefusedStatement } from '../../common/sql-state';
-import { deliveryMetrics } from '../dispatch/delivery-metrics';
-import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { DeliveryHandoff } from '../dispatch/delivery-handoff';
-import { type ClaimedDelivery, toClaimed } from '../queue/claimed-delivery';
 import {
   type BatchDeliveryRow,
-  type GroupRow,
   type OutboxEvent,
   OutboxRepository,
 } from '../queue/outbox.repository';
 import { WebhooksError } from '../webhooks.errors';
 import { WebhooksSettings } from '../webhooks-settings';
 import { type DirectSendOptions, directEndpoint } from './direct-endpoint';
-import { GroupCommit } from './group-commit';
+import { EventWriter, type PublishedEvent } from './event-writer';
 
 export type { DirectSendOptions };
 
@@ -34,13 +27,7 @@ export interface PublishOptions {
   idempotencyKey?: string;
 }
 
-export interface PublishedEvent {
-  id: string;
-  /** How many deliveries were created (0 for a replayed idempotent request). */
-  deliveries: number;
-  /** true when an earlier event with the same idempotency key was answered. */
-  replayed: boolean;
-}
+export type { PublishedEvent };
 
 export interface EventInput {
   type: string;
@@ -55,120 +42,26 @@ export interface EventInput {
 @Injectable()
 export class WebhookPublisher {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: EventCatalog,
     private readonly settings: WebhooksSettings,
-    private readonly signal: DispatchSignal,
-    private readonly handoff: DeliveryHandoff,
+    private readonly writer: EventWriter,
     private readonly outbox: OutboxRepository,
   ) {}
 
   async publish(type: string, data: unknown, options: PublishOptions): Promise<PublishedEvent> {
     this.validate(type, data);
+    const key = options.idempotencyKey;
     const event: OutboxEvent = {
       id: randomUUID(),
       companyId: options.companyId,
       type,
       data: JSON.stringify(data),
+      idempotency: key ? { key, requestHash: hashRequest(type, data) } : undefined,
     };
-    if (!options.manager && !options.idempotencyKey) return this.groups.submit(event);
-    const key = options.idempotencyKey;
-    const idempotency = key ? { key, requestHash: hashRequest(type, data) } : null;
-    return this.inTransaction(options.manager, async (manager) => {
-      const earlier = () =>
-        idempotency
-          ? this.outbox.claimIdempotencyKey(
-              manager,
-              event.companyId,
-              idempotency.key,
-              idempotency.requestHash,
-            )
-          : null;
-      const replayed = await earlier();
-      if (replayed) return { id: replayed, deliveries: 0, replayed: true };
-      if (!(await this.outbox.insertEvent(manager, event, idempotency))) {
-        // A concurrent request with the same key committed first.
-        const first = await earlier();
-        if (first) return { id: first, deliveries: 0, replayed: true };
-      }
-      const deliveries = await this.outbox.fanOut(manager, event);
-      deliveryMetrics.published.inc();
-      return { id: event.id, deliveries, replayed: false };
-    });
-  }
-
-  /**
-   * The common case (no caller transaction, no idempotency key): group-committed with the
-   * concurrent ones (see {@link GroupCommit}); no NOTIFY inside the commit (NOTIFY serialises
-   * committing transactions): this instance wakes at once, the others through a throttled NOTIFY
-   * after the commit.
-   */
-  private readonly groups = new GroupCommit<OutboxEvent, PublishedEvent>(
-    (events) => this.publishGroup(events),
-    async (event) => (await this.publishGroup([event]))[0],
-    {
-      maxGroup: 500,
-      maxInFlight: 4,
-      // Only PostgreSQL refusing the data (class 22) or a constraint (23) may be one event's
-      // fault. Anything else (a lost connection) may even have committed the group: each event
-      // alone would then fail on its id, so every caller gets the group's error, as a publish of
-      // its own would.
-      retryAlone: isRefusedStatement,
-    },
-  );
-
-  /**
-   * Events and their fan-out in one statement. While this instance's dispatcher has room, up to
-   * that many deliveries are created already leased to it (`sending`, attempt 1) and handed to
-   * it on commit: no claim query for them.
-   */
-  private async publishGroup(events: OutboxEvent[]): Promise<PublishedEvent[]> {
-    // What one delivery may hold in memory: its event's data, and about 1 KiB besides.
-    const bytesEach = events.reduce((most, e) => Math.max(most, e.data.length), 0) + 1024;
-    const reservation = this.handoff.reserve(events.length * 2, bytesEach);
-    let rows: GroupRow[];
-    try {
-      rows = await this.outbox.insertGroup(events, reservation);
-    } catch (error) {
-      if (reservation) this.handoff.adopt(reservation, []);
-      throw error;
-    }
-    deliveryMetrics.published.inc(events.length);
-    const types = new Map(events.map((e) => [e.id, e.type]));
-    // One pass: the deliveries to send from memory, the subscriptions left pending, the fan-out.
-    const leased: ClaimedDelivery[] = [];
-    const pending = new Set<string>();
-    const counts = new Map<string, number>();
-    for (const row of rows) {
-      counts.set(row.event_id, (counts.get(row.event_id) ?? 0) + 1);
-      if (row.leased) {
-        // Completed in place (no copy of every row): what a claim's row has besides.
-        row.type = types.get(row.event_id)!;
-        row.batch_event_ids = null;
-        row.endpoint = null;
-        leased.push(toClaimed(row));
-      } else if (row.subscription_id) {
-        pending.add(row.subscription_id);
-      }
-    }
-    if (reservation) this.handoff.adopt(reservation, leased, [...pending]);
-    if (rows.length > leased.length) {
-      this.signal.wake();
-      this.notifyOtherInstances();
-    }
-    return events.map((e) => ({ id: e.id, deliveries: counts.get(e.id) ?? 0, replayed: false }));
-  }
-
-  private lastNotifyAt = 0;
-
-  /** At most one NOTIFY per 50 ms: enough to wake every other instance promptly. */
-  private notifyOtherInstances(): void {
-    const now = Date.now();
-    if (now - this.lastNotifyAt < 50) return;
-    this.lastNotifyAt = now;
-    this.outbox.notify().catch(() => {
-      // The other instances' ticks pick the deliveries up anyway.
-    });
+    if (options.manager) return this.writer.publishInTransaction(event, options.manager);
+    const answer = await this.writer.groups.submit(event);
+    if (answer instanceof Error) throw answer;
+    return answer;
   }
 
   /**
@@ -186,7 +79,7 @@ export class WebhookPublisher {
       type: e.type,
       data: JSON.stringify(e.data),
     }));
-    return this.inTransaction(options.manager, async (manager) => {
+    return this.writer.inTransaction(options.manager, async (manager) => {
       const subscriptions = await this.outbox.activeSubscriptions(manager, options.companyId);
       const counts = new Map<string, number>(stored.map((e) => [e.id, 0]));
       const rows: BatchDeliveryRow[] = [];
@@ -228,7 +121,7 @@ export class WebhookPublisher {
   ): Promise<{ eventId: string; deliveryId: string }> {
     this.validate(event.type, event.data);
     const endpoint = await directEndpoint(options, this.settings);
-    return this.inTransaction(options.manager, async (manager) => {
+    return this.writer.inTransaction(options.manager, async (manager) => {
       const eventId = randomUUID();
       const deliveryId = randomUUID();
       const stored = { id: eventId, companyId: options.companyId, type: event.type };
@@ -254,16 +147,6 @@ export class WebhookPublisher {
         `data does not match the schema of ${type}: ${problems.join('; ')}`,
       );
     }
-  }
-
-  private async inTransaction<T>(
-    manager: EntityManager | undefined,
-    work: (manager: EntityManager) => Promise<T>,
-  ): Promise<T> {
-    if (manager) return work(manager);
-    const result = await this.dataSource.transaction(work);
-    this.signal.wake();
-    return result;
   }
 }
 

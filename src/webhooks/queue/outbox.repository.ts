@@ -4,10 +4,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { filtersMatching } from '../catalog/event-type-matching';
 import { hotQuery } from '../common/prepared-statement';
 import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
-import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
 import { WebhooksSettings } from '../webhooks-settings';
 import type { ClaimRow } from './claimed-delivery';
-import { DELIVERIES_CHANNEL, FAN_OUT, PUBLISH_GROUP } from './outbox.statements';
+import { decideKey, type IdempotencyClaim, type KeyedEvent, keyReused } from './idempotency';
+import {
+  DELIVERIES_CHANNEL,
+  FAN_OUT,
+  PUBLISH_GROUP,
+  PUBLISH_GROUP_KEYED,
+} from './outbox.statements';
 
 /** An event to store (`data` as JSON text, taken at publish time). */
 export interface OutboxEvent {
@@ -15,6 +20,8 @@ export interface OutboxEvent {
   companyId: string;
   type: string;
   data: string;
+  /** Per company, 24 h: the same key and body answer the first event (see `decideKey`). */
+  idempotency?: IdempotencyClaim;
 }
 
 /**
@@ -32,8 +39,11 @@ export interface GroupLease {
   spill: { ids: string[]; rooms: number[] };
 }
 
-/** A delivery the group publish created; `leased` ones come with their event's data. */
-export type GroupRow = ClaimRow & { leased: boolean };
+/**
+ * A delivery the group publish created; `leased` ones come with their event's data. A `skipped`
+ * row is an event not stored because its idempotency key was taken (no delivery: `id` null).
+ */
+export type GroupRow = ClaimRow & { leased: boolean; skipped?: boolean };
 
 /** One delivery of `publishBatch`: `batch` lists every event of a batch delivery. */
 export interface BatchDeliveryRow {
@@ -42,8 +52,6 @@ export interface BatchDeliveryRow {
   subscriptionId: string;
   type: string;
 }
-
-const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The transactional outbox: every insert of an event, with the deliveries it fans out to, and the
@@ -62,11 +70,12 @@ export class OutboxRepository {
    * end of the statement, after the event inserts.
    */
   async insertGroup(events: OutboxEvent[], lease: GroupLease | null): Promise<GroupRow[]> {
+    const keyed = events.some((e) => e.idempotency);
     return hotQuery<GroupRow>(
       this.dataSource,
-      PUBLISH_GROUP,
+      keyed ? PUBLISH_GROUP_KEYED : PUBLISH_GROUP,
       [
-        outboxDocument(events),
+        outboxDocument(events, keyed),
         lease?.owner ?? '',
         lease?.take ?? 0,
         lease?.excluded ?? [],
@@ -79,12 +88,36 @@ export class OutboxRepository {
     );
   }
 
+  /** The events holding these keys (company and key), whatever their age. */
+  async keyedEvents(
+    keys: { companyId: string; key: string }[],
+  ): Promise<(KeyedEvent & { companyId: string; key: string })[]> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        company_id: string;
+        idempotency_key: string;
+        request_hash: string | null;
+        created_at: Date;
+      }[]
+    >(
+      `SELECT e.id, e.company_id, e.idempotency_key, e.request_hash, e.created_at
+       FROM unnest($1::varchar[], $2::varchar[]) AS k(company_id, idempotency_key)
+       JOIN webhook_events e ON e.company_id = k.company_id AND e.idempotency_key = k.idempotency_key`,
+      [keys.map((k) => k.companyId), keys.map((k) => k.key)],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      companyId: r.company_id,
+      key: r.idempotency_key,
+      requestHash: r.request_hash,
+      createdAt: new Date(r.created_at),
+    }));
+  }
+
   /** One event; false when a concurrent request with the same idempotency key committed first. */
-  async insertEvent(
-    manager: EntityManager,
-    event: OutboxEvent,
-    idempotency: { key: string; requestHash: string } | null = null,
-  ): Promise<boolean> {
+  async insertEvent(manager: EntityManager, event: OutboxEvent): Promise<boolean> {
+    const idempotency = event.idempotency;
     const inserted = await manager.query<{ id: string }[]>(
       `INSERT INTO webhook_events (id, company_id, type, data, idempotency_key, request_hash)
        VALUES ($1, $2, $3, $4, $5, $6)
@@ -129,21 +162,24 @@ export class OutboxRepository {
       [companyId, key],
     );
     const earlier = rows[0];
-    if (!earlier) return null;
-    if (Date.now() - new Date(earlier.created_at).getTime() > IDEMPOTENCY_WINDOW_MS) {
+    const decision = decideKey(
+      { key, requestHash },
+      earlier && {
+        id: earlier.id,
+        requestHash: earlier.request_hash,
+        createdAt: new Date(earlier.created_at),
+      },
+      Date.now(),
+    );
+    if (decision.kind === 'reused') throw keyReused();
+    if (decision.kind === 'replay') return decision.id;
+    // Older than the window: the key is given up.
+    if (earlier) {
       await manager.query(`UPDATE webhook_events SET idempotency_key = NULL WHERE id = $1`, [
         earlier.id,
       ]);
-      return null;
     }
-    if (earlier.request_hash !== requestHash) {
-      throw new WebhooksError(
-        WebhooksErrorCode.IdempotencyKeyReused,
-        'Idempotency-Key was already used with a different request body',
-        'Idempotency-Key',
-      );
-    }
-    return earlier.id;
+    return null;
   }
 
   /** The company's active subscriptions, for a batch's fan-out. */
@@ -215,11 +251,15 @@ export class OutboxRepository {
  * The group's events as one JSON array (one parameter, serialised natively instead of five
  * escaped text arrays); each event's data is spliced in as the JSON text taken at publish time.
  */
-function outboxDocument(events: OutboxEvent[]): string {
+function outboxDocument(events: OutboxEvent[], keyed: boolean): string {
   return `[${events
     .map(
       (e) =>
         `{"id":"${e.id}","company_id":${JSON.stringify(e.companyId)},"type":${JSON.stringify(e.type)},` +
+        (keyed
+          ? `"idempotency_key":${JSON.stringify(e.idempotency?.key ?? null)},` +
+            `"request_hash":${JSON.stringify(e.idempotency?.requestHash ?? null)},`
+          : '') +
         // Event filters never contain a comma (EVENT_FILTER_PATTERN).
         `"filters":"${filtersMatching(e.type).join(',')}","data":${e.data}}`,
     )

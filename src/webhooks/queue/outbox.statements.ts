@@ -20,16 +20,25 @@ export const FAN_OUT = `
  * leased to $2 for $5 seconds at least, and besides, for each subscription $7[i], up to $8[i]
  * (deliveries that wait in the dispatcher's memory); the others are `pending`. Returns every
  * delivery, with the event's data as stored for the leased ones.
+ *
+ * `keyed`: some events carry an idempotency key. An event whose key the company already used (in
+ * an earlier commit or earlier in this group) is not stored and fans out nothing; it comes back
+ * as one row with `skipped` true and no delivery id, for the caller to answer from the earlier
+ * event. Unkeyed groups use the statement without ON CONFLICT (no speculative insertion).
  */
-export const PUBLISH_GROUP: HotStatement = {
-  name: 'webhooks_publish_group',
-  text: `WITH input AS (
+function publishGroup(keyed: boolean): HotStatement {
+  const keyColumns = keyed ? ', idempotency_key varchar, request_hash varchar' : '';
+  const keyNames = keyed ? ', idempotency_key, request_hash' : '';
+  return {
+    name: keyed ? 'webhooks_publish_group_keyed' : 'webhooks_publish_group',
+    text: `WITH input AS (
      SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text))
-       WITH ORDINALITY AS i(id, company_id, type, data, filters, n)
+       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text${keyColumns}))
+       WITH ORDINALITY AS i(id, company_id, type, data, filters${keyNames}, n)
    ), event AS (
-     INSERT INTO webhook_events (id, company_id, type, data)
-     SELECT id, company_id, type, data FROM input
+     INSERT INTO webhook_events (id, company_id, type, data${keyNames})
+     SELECT id, company_id, type, data${keyNames} FROM input
+     ${keyed ? 'ON CONFLICT (company_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING' : ''}
      RETURNING id, created_at, data
    ), matched AS (
      SELECT i.id AS event_id, i.company_id, i.type, s.id AS subscription_id, s.request_timeout_ms,
@@ -38,7 +47,8 @@ export const PUBLISH_GROUP: HotStatement = {
               WHEN sp.room IS NOT NULL THEN row_number() OVER (PARTITION BY s.id ORDER BY i.n) <= sp.room
               ELSE row_number() OVER (PARTITION BY sp.room IS NULL ORDER BY i.n) <= $3::int
                 AND row_number() OVER (PARTITION BY s.id ORDER BY i.n) <= $6::int END AS leased
-     FROM input i JOIN webhook_subscriptions s
+     FROM input i ${keyed ? 'JOIN event stored ON stored.id = i.id' : ''}
+     JOIN webhook_subscriptions s
        ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
       AND s.events && string_to_array(i.filters, ',')
      LEFT JOIN unnest($7::uuid[], $8::int[]) AS sp(id, room) ON sp.id = s.id
@@ -55,7 +65,18 @@ export const PUBLISH_GROUP: HotStatement = {
    SELECT c.id, c.company_id, c.event_id, c.subscription_id, c.event_type, c.attempt_count,
           c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version,
           -- As stored (jsonb orders keys): the first attempt's body is then byte for byte a retry's.
-          CASE WHEN c.status = 'sending' THEN e.data END AS data
+          CASE WHEN c.status = 'sending' THEN e.data END AS data${keyed ? ', false AS skipped' : ''}
    FROM created c JOIN event e ON e.id = c.event_id
-   JOIN webhook_subscriptions s ON s.id = c.subscription_id`,
-};
+   JOIN webhook_subscriptions s ON s.id = c.subscription_id${
+     keyed
+       ? `
+   UNION ALL
+   SELECT NULL, i.company_id, i.id, NULL, i.type, 0, NULL, false, NULL, NULL, NULL, true
+   FROM input i WHERE i.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM event e WHERE e.id = i.id)`
+       : ''
+   }`,
+  };
+}
+
+export const PUBLISH_GROUP = publishGroup(false);
+export const PUBLISH_GROUP_KEYED = publishGroup(true);
