@@ -4,7 +4,8 @@
  * 127.0.0.1. Prints one JSON line. Every loop is bounded in count and time.
  *
  * BENCH_ROUNDS (3): pairs of the app's throughput and the bare pool's; BENCH_EVENTS (20,000) a
- * pair's events; BENCH_BACKLOG (50,000); BENCH_ONLY=throughput|backlog|api one part alone;
+ * pair's events; BENCH_BACKLOG (50,000); BENCH_REST_EVENTS (5,000); BENCH_ONLY=throughput|backlog|api|rest
+ * one part alone;
  * BENCH_CPU_PROFILE=<file> a V8 CPU profile of the app during the first round.
  */
 import 'reflect-metadata';
@@ -12,7 +13,6 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import axios from 'axios';
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ import { WebhookPublisher } from '../src/webhooks/events/webhook-publisher.servi
 import { standardWebhooksSignature } from '../src/webhooks/signing/signature-headers';
 import { SubscriptionsService } from '../src/webhooks/subscriptions/subscriptions.service';
 import { apiLoad } from './api-load';
+import { Receiver } from './receiver-process';
+import { restPublish } from './rest-publish';
 
 const COMPANY = 'bench';
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -42,7 +44,6 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 50_000);
 const FANOUT = 1_000;
 const LATENCY_RATE = 50;
 const LATENCY_SECONDS = 10;
-const PHASE_TIMEOUT_MS = 180_000;
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these. */
 const CLOCK_TICKS = 100;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -53,61 +54,6 @@ const eventData = () => ({
   contractType: 'CDI',
   startDate: '2026-12-01',
 });
-
-class Receiver {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {}
-
-  static async start(): Promise<Receiver> {
-    const child = fork(path.join(__dirname, 'receiver.js'), [], { stdio: 'inherit' });
-    const { port } = await new Promise<{ port: number }>((resolve) =>
-      child.once('message', (m) => resolve(m as { port: number })),
-    );
-    return new Receiver(child, port);
-  }
-
-  url(p = '/hook'): string {
-    return `http://127.0.0.1:${this.port}${p}`;
-  }
-
-  private ask<T>(message: object): Promise<T> {
-    return new Promise<T>((resolve) => {
-      this.child.once('message', (m) => resolve(m as T));
-      this.child.send(message);
-    });
-  }
-
-  count(): Promise<{ requests: number; distinct: number }> {
-    return this.ask({ cmd: 'count' });
-  }
-
-  arrivals(ids: string[]): Promise<(number | null)[]> {
-    return this.ask<{ arrivals: (number | null)[] }>({ cmd: 'arrivals', ids }).then(
-      (r) => r.arrivals,
-    );
-  }
-
-  reset(): Promise<unknown> {
-    return this.ask({ cmd: 'reset' });
-  }
-
-  stop(): void {
-    this.child.send({ cmd: 'stop' });
-  }
-
-  /** Resolves when `distinct` first arrivals were seen; the time of that moment. */
-  async waitForDistinct(n: number, timeoutMs = PHASE_TIMEOUT_MS): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const { distinct } = await this.count();
-      if (distinct >= n) return Date.now();
-      await sleep(5);
-    }
-    throw new Error(`receiver saw fewer than ${n} deliveries within ${timeoutMs} ms`);
-  }
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -494,6 +440,11 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(await apiLoad(databaseUrl))}\n`);
       return;
     }
+    if (process.env.BENCH_ONLY === 'rest') {
+      const rest = await restPublish(databaseUrl, receiver, (n) => bareUndici(receiver, n));
+      process.stdout.write(`${JSON.stringify(rest)}\n`);
+      return;
+    }
     let app = await startApp(databaseUrl, 'undici');
     if (process.env.BENCH_ONLY === 'backlog') {
       const only = await backlog(app, receiver);
@@ -534,6 +485,8 @@ async function main(): Promise<void> {
     await app.close();
     // The management API under 200 connections, in the built service as its own process.
     const api = await apiLoad(databaseUrl);
+    // Publishing through the API, keyed and not, delivered; the service in its own process.
+    const rest = await restPublish(databaseUrl, receiver, (n) => bareUndici(receiver, n));
     const result = {
       machine: `${cpus().length} cores`,
       database: embedded ? 'embedded' : 'DATABASE_URL',
@@ -559,6 +512,7 @@ async function main(): Promise<void> {
       backlogPerSec: round(drained.perSec),
       backlogPeakRssMb: round(drained.peakRssMb),
       ...api,
+      ...rest,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -1,0 +1,136 @@
+/**
+ * Publishing through the REST API as a client does, delivered (`npm run bench`, `BENCH_ONLY=rest`
+ * for this part alone): the built service in its own process, the receiver in its own, and
+ * autocannon here posting BENCH_REST_EVENTS (5,000) `POST /api/events` at concurrency 20, once
+ * with a fresh `Idempotency-Key` on every request and once without. The rate is events delivered
+ * per second, from the first request to the last first arrival, beside the same run's bare undici
+ * pool; the service's CPU time per publish includes its delivery.
+ */
+import autocannon from 'autocannon';
+import { JwtService } from '@nestjs/jwt';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { freePort } from '../src/database/free-port';
+import type { Receiver } from './receiver-process';
+import { call, cpuMs, ServiceProcess, sleep } from './service-process';
+
+const EVENTS = Number(process.env.BENCH_REST_EVENTS ?? 5_000);
+const CONNECTIONS = 20;
+const COMPANY = 'rest-bench';
+
+export interface RestPublishResult {
+  restEvents: number;
+  restKeyedPerSec: number;
+  restUnkeyedPerSec: number;
+  restBareUndiciPerSec: number;
+  restKeyedRatio: number;
+  restUnkeyedRatio: number;
+  restKeyedCpuMsPerPublish: number;
+  restUnkeyedCpuMsPerPublish: number;
+  /** Answers other than 202 (none expected). */
+  restNon2xx: number;
+}
+
+const eventBody = () =>
+  JSON.stringify({
+    type: 'contract.signed',
+    data: {
+      contractId: randomUUID(),
+      employeeId: randomUUID(),
+      contractType: 'CDI',
+      startDate: '2026-12-01',
+    },
+  });
+
+/** Posts `count` events, keyed or not, and waits until the receiver has seen each once. */
+async function publishAndDeliver(
+  service: ServiceProcess,
+  receiver: Receiver,
+  token: string,
+  count: number,
+  keyed: boolean,
+): Promise<{ perSec: number; cpuMsPerPublish: number; non2xx: number }> {
+  await receiver.reset();
+  const cpuBefore = cpuMs(service.pid);
+  const started = Date.now();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    autocannon(
+      {
+        url: `${service.baseUrl}/api/events`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        amount: count,
+        timeout: 10,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              body: eventBody(),
+              headers: keyed
+                ? { ...request.headers, 'idempotency-key': randomUUID() }
+                : request.headers,
+            }),
+          },
+        ],
+      },
+      (error: unknown, res: autocannon.Result) =>
+        error
+          ? reject(
+              error instanceof Error ? error : new Error(`autocannon: ${JSON.stringify(error)}`),
+            )
+          : resolve(res),
+    );
+  });
+  const deliveredAt = await receiver.waitForDistinct(count);
+  return {
+    perSec: count / ((deliveredAt - started) / 1000),
+    cpuMsPerPublish: (cpuMs(service.pid) - cpuBefore) / count,
+    non2xx: result.non2xx,
+  };
+}
+
+/** `bare(count)`: the same run's bare undici pool posting `count` events to the receiver. */
+export async function restPublish(
+  databaseUrl: string,
+  receiver: Receiver,
+  bare: (count: number) => Promise<number>,
+): Promise<RestPublishResult> {
+  if (!(EVENTS > 0 && EVENTS <= 100_000)) throw new Error('BENCH_REST_EVENTS must be 1 to 100,000');
+  const jwtSecret = randomBytes(24).toString('hex');
+  const service = new ServiceProcess(databaseUrl, await freePort(), jwtSecret);
+  try {
+    await service.waitUntilHealthy();
+    const token = new JwtService({ secret: jwtSecret }).sign(
+      {
+        sub: 'bench',
+        companyId: COMPANY,
+        permissions: ['system.webhooks.manage', 'system.events.publish'],
+      },
+      { algorithm: 'HS256', expiresIn: 3600 },
+    );
+    await call(service.baseUrl, token, 'POST', '/api/webhooks', {
+      url: receiver.url('/rest'),
+      events: ['contract.signed'],
+    });
+    await sleep(1_100); // the dispatcher's subscription cache lives one second
+    // Warm: JIT, pools, prepared statements.
+    await publishAndDeliver(service, receiver, token, Math.min(1_000, EVENTS), true);
+    const keyed = await publishAndDeliver(service, receiver, token, EVENTS, true);
+    const unkeyed = await publishAndDeliver(service, receiver, token, EVENTS, false);
+    const barePerSec = await bare(EVENTS);
+    const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+    return {
+      restEvents: EVENTS,
+      restKeyedPerSec: round(keyed.perSec),
+      restUnkeyedPerSec: round(unkeyed.perSec),
+      restBareUndiciPerSec: round(barePerSec),
+      restKeyedRatio: round(keyed.perSec / barePerSec, 3),
+      restUnkeyedRatio: round(unkeyed.perSec / barePerSec, 3),
+      restKeyedCpuMsPerPublish: round(keyed.cpuMsPerPublish, 3),
+      restUnkeyedCpuMsPerPublish: round(unkeyed.cpuMsPerPublish, 3),
+      restNon2xx: keyed.non2xx + unkeyed.non2xx,
+    };
+  } finally {
+    await service.stop();
+  }
+}
