@@ -4,7 +4,9 @@
  * autocannon here posting BENCH_REST_EVENTS (5,000) `POST /api/events` at concurrency 20, once
  * with a fresh `Idempotency-Key` on every request and once without. The rate is events delivered
  * per second, from the first request to the last first arrival, beside the same run's bare undici
- * pool; the service's CPU time per publish includes its delivery.
+ * pool; the service's CPU time per publish includes its delivery. Then the service's CPU time per
+ * request of a 404, `/health`, `/metrics` and a subscription list (from /proc, 10 ms ticks: 2,000
+ * requests make it exact to 0.005 ms).
  */
 import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
@@ -28,6 +30,48 @@ export interface RestPublishResult {
   restUnkeyedCpuMsPerPublish: number;
   /** Answers other than 202 (none expected). */
   restNon2xx: number;
+  /** The service's CPU time per request (ms), REQUESTS_EACH of each at concurrency 10, warmed. */
+  cpuMsPer404: number;
+  cpuMsPerHealth: number;
+  cpuMsPerMetrics: number;
+  cpuMsPerList: number;
+}
+
+const REQUESTS_EACH = 2_000;
+
+/** The service's CPU per request for `count` GETs of `route` (after as many to warm it). */
+async function cpuPerRequest(
+  service: ServiceProcess,
+  token: string,
+  route: string,
+  expected: number,
+): Promise<number> {
+  const load = () =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      autocannon(
+        {
+          url: `${service.baseUrl}${route}`,
+          connections: 10,
+          amount: REQUESTS_EACH,
+          timeout: 10,
+          headers: { authorization: `Bearer ${token}` },
+        },
+        (error: unknown, res: autocannon.Result) =>
+          error
+            ? reject(
+                error instanceof Error ? error : new Error(`autocannon: ${JSON.stringify(error)}`),
+              )
+            : resolve(res),
+      );
+    });
+  await load();
+  const before = cpuMs(service.pid);
+  const result = await load();
+  const answered = result[`${Math.floor(expected / 100)}xx` as '2xx' | '4xx'];
+  if (answered !== REQUESTS_EACH) {
+    throw new Error(`GET ${route}: ${answered} of ${REQUESTS_EACH} answered ${expected}`);
+  }
+  return (cpuMs(service.pid) - before) / REQUESTS_EACH;
 }
 
 const eventBody = () =>
@@ -118,6 +162,10 @@ export async function restPublish(
     const keyed = await publishAndDeliver(service, receiver, token, EVENTS, true);
     const unkeyed = await publishAndDeliver(service, receiver, token, EVENTS, false);
     const barePerSec = await bare(EVENTS);
+    const per404 = await cpuPerRequest(service, token, '/api/no-such-route', 404);
+    const perHealth = await cpuPerRequest(service, token, '/health', 200);
+    const perMetrics = await cpuPerRequest(service, token, '/metrics', 200);
+    const perList = await cpuPerRequest(service, token, '/api/webhooks?limit=20', 200);
     const round = (n: number, digits = 0) => Number(n.toFixed(digits));
     return {
       restEvents: EVENTS,
@@ -129,6 +177,10 @@ export async function restPublish(
       restKeyedCpuMsPerPublish: round(keyed.cpuMsPerPublish, 3),
       restUnkeyedCpuMsPerPublish: round(unkeyed.cpuMsPerPublish, 3),
       restNon2xx: keyed.non2xx + unkeyed.non2xx,
+      cpuMsPer404: round(per404, 3),
+      cpuMsPerHealth: round(perHealth, 3),
+      cpuMsPerMetrics: round(perMetrics, 3),
+      cpuMsPerList: round(perList, 3),
     };
   } finally {
     await service.stop();
