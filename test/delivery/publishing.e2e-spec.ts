@@ -9,6 +9,7 @@ import {
 } from '../../src/webhooks/events/event-emitter.bridge';
 import { deliveryMetrics } from '../../src/webhooks/dispatch/delivery-metrics';
 import { DispatchCapacity } from '../../src/webhooks/dispatch/dispatch-capacity';
+import { DeliveryQueue } from '../../src/webhooks/queue/delivery-queue.repository';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, TestReceiver } from '../support/receiver';
@@ -477,10 +478,35 @@ describe('publishing events', () => {
         `SELECT status, lease_owner FROM webhook_deliveries WHERE id = $1`,
         [broken.deliveryId],
       );
-      expect(row).toEqual({ status: 'sending', lease_owner: expect.any(String) });
+      expect(row).toEqual({ status: 'sending', lease_owner: t.app.get(DeliveryQueue).owner });
       await eventually(async () => (capacity.held === 0 ? true : null), 5_000);
       await sleep(300);
       expect(receiver.on('/direct-broken')).toHaveLength(1);
+    });
+
+    it('a subscription whose secret no longer decrypts: its delivery stays leased, the others of its claim are sent', async () => {
+      const capacity = t.app.get(DispatchCapacity);
+      const owner = t.app.get(DeliveryQueue).owner;
+      const companyId = 'sub-broken';
+      const broken = await subscribe(companyId, '/sub-broken/a');
+      await subscribe(companyId, '/sub-broken/b');
+      // As after a change of the module's secretKey: the stored secret cannot be read.
+      await t.dataSource.query(
+        `UPDATE webhook_subscriptions SET secret_encrypted = 'v1:broken' WHERE id = $1`,
+        [broken.id],
+      );
+      // In the caller's transaction: both deliveries pending, taken by one claim.
+      await t.dataSource.transaction((manager) =>
+        publisher.publish('contract.signed', contractSigned(), { companyId, manager }),
+      );
+      await receiver.waitFor(1, '/sub-broken/b', 10_000);
+      const rows = await t.dataSource.query<{ status: string; lease_owner: string | null }[]>(
+        `SELECT status, lease_owner FROM webhook_deliveries WHERE subscription_id = $1`,
+        [broken.id],
+      );
+      expect(rows).toEqual([{ status: 'sending', lease_owner: owner }]);
+      await eventually(async () => (capacity.held === 0 ? true : null), 5_000);
+      expect(receiver.on('/sub-broken/a')).toHaveLength(0);
     });
 
     it('a receiver answering 500 then 200: retried once, then succeeded', async () => {

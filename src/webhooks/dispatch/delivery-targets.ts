@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { errorMessage } from '../common/error-message';
 import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
+import type { ClaimedDelivery } from '../queue/claimed-delivery';
 import { WebhooksSettings } from '../webhooks-settings';
 import type { RetrySettings } from './retry-policy';
 
@@ -18,6 +20,17 @@ export interface DeliveryTarget extends RetrySettings {
   headers: Record<string, string>;
   requestTimeoutMs: number;
 }
+
+/**
+ * Where a held delivery goes: its target (inactive when its subscription was deleted or
+ * deactivated), `gone` when the subscription row no longer exists, or `unreadable` when its
+ * settings cannot be read now (the secret does not decrypt, as after a change of the module's
+ * secret key): such a delivery is left leased and tried again, and the rest of its batch goes on.
+ */
+export type ResolvedTarget =
+  | { kind: 'target'; target: DeliveryTarget }
+  | { kind: 'gone' }
+  | { kind: 'unreadable'; reason: string };
 
 interface SubscriptionRow {
   id: string;
@@ -38,6 +51,7 @@ interface SubscriptionRow {
 }
 
 const TTL_MS = 1000;
+const GONE: ResolvedTarget = { kind: 'gone' };
 
 /**
  * Resolves delivery targets with one query per batch, caching decrypted subscriptions for a
@@ -56,44 +70,58 @@ export class DeliveryTargets {
   ) {}
 
   /**
-   * Targets by subscription id. `versions` maps each id to the subscription's `updatedAt` (ms)
-   * seen when its deliveries were claimed: a cached copy older than that (a rotation or a PATCH
-   * on any instance) is reloaded at once.
+   * A lookup of each delivery's target, after one query for the subscriptions not cached.
+   * A cached copy older than the subscription's `updatedAt` seen when the delivery was claimed (a
+   * rotation or a PATCH on any instance) is reloaded at once; `fresh` reloads every one.
    */
-  async forSubscriptions(
-    versions: ReadonlyMap<string, number>,
-  ): Promise<Map<string, DeliveryTarget>> {
+  async forDeliveries(
+    deliveries: readonly ClaimedDelivery[],
+    options: { fresh?: boolean } = {},
+  ): Promise<(delivery: ClaimedDelivery) => ResolvedTarget> {
     const now = Date.now();
-    const found = new Map<string, DeliveryTarget>();
-    const missing: string[] = [];
-    for (const [id, version] of versions) {
-      const hit = this.cache.get(id);
-      if (hit && hit.until > now && hit.version >= version) found.set(id, hit.target);
-      else missing.push(id);
-    }
-    if (missing.length) {
-      const rows = await this.dataSource.query<SubscriptionRow[]>(
-        `SELECT id, url, is_active, deleted_at, secret_encrypted, previous_secret_encrypted,
-                previous_secret_expires_at, signature_algorithm, format, headers, max_retry_count,
-                retry_delay_ms, retry_backoff_multiplier, request_timeout_ms, updated_at
-         FROM webhook_subscriptions WHERE id = ANY($1::uuid[])`,
-        [missing],
-      );
-      for (const row of rows) {
-        const target = this.fromSubscription(row, now);
-        found.set(row.id, target);
-        this.cache.set(row.id, {
-          target,
-          until: now + TTL_MS,
-          version: new Date(row.updated_at).getTime(),
-        });
+    const bySubscription = new Map<string, ResolvedTarget>();
+    const missing = new Set<string>();
+    for (const { subscriptionId: id, subscriptionVersion } of deliveries) {
+      if (!id || bySubscription.has(id) || missing.has(id)) continue;
+      const hit = options.fresh ? undefined : this.cache.get(id);
+      if (hit && hit.until > now && hit.version >= (subscriptionVersion ?? 0)) {
+        bySubscription.set(id, { kind: 'target', target: hit.target });
+      } else {
+        missing.add(id);
       }
     }
-    return found;
+    if (missing.size > 0) {
+      const loaded = await this.load([...missing], now);
+      for (const [id, resolved] of loaded) bySubscription.set(id, resolved);
+    }
+    return (delivery) =>
+      delivery.subscriptionId
+        ? (bySubscription.get(delivery.subscriptionId) ?? GONE)
+        : this.fromEndpoint(delivery.endpoint!);
   }
 
-  fromEndpoint(endpoint: DirectEndpoint): DeliveryTarget {
-    return {
+  /** Loads and caches subscriptions (one query); one whose secret cannot be read is not cached. */
+  private async load(ids: string[], now: number): Promise<Map<string, ResolvedTarget>> {
+    const rows = await this.dataSource.query<SubscriptionRow[]>(
+      `SELECT id, url, is_active, deleted_at, secret_encrypted, previous_secret_encrypted,
+              previous_secret_expires_at, signature_algorithm, format, headers, max_retry_count,
+              retry_delay_ms, retry_backoff_multiplier, request_timeout_ms, updated_at
+       FROM webhook_subscriptions WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const loaded = new Map<string, ResolvedTarget>();
+    for (const row of rows) {
+      const resolved = readable(() => this.fromSubscription(row, now));
+      loaded.set(row.id, resolved);
+      if (resolved.kind !== 'target') continue;
+      const version = new Date(row.updated_at).getTime();
+      this.cache.set(row.id, { target: resolved.target, until: now + TTL_MS, version });
+    }
+    return loaded;
+  }
+
+  private fromEndpoint(endpoint: DirectEndpoint): ResolvedTarget {
+    return readable(() => ({
       subscriptionId: null,
       active: true,
       url: endpoint.url,
@@ -107,7 +135,7 @@ export class DeliveryTargets {
       retryDelayMs: endpoint.retryDelayMs,
       retryBackoffMultiplier: endpoint.retryBackoffMultiplier,
       requestTimeoutMs: endpoint.requestTimeoutMs,
-    };
+    }));
   }
 
   forget(subscriptionId: string): void {
@@ -136,5 +164,14 @@ export class DeliveryTargets {
       retryBackoffMultiplier: row.retry_backoff_multiplier,
       requestTimeoutMs: row.request_timeout_ms,
     };
+  }
+}
+
+/** A target built by `build`, or `unreadable` when building it threw (a secret that does not decrypt). */
+function readable(build: () => DeliveryTarget): ResolvedTarget {
+  try {
+    return { kind: 'target', target: build() };
+  } catch (error) {
+    return { kind: 'unreadable', reason: errorMessage(error) };
   }
 }

@@ -37,13 +37,13 @@ export class ImmediateDelivery {
     return attempt;
   }
 
-  /** The delivery's target as it is now (not a cached copy). */
+  /** The delivery's target as it is now (not a cached copy); inactive ones too (a test ping). */
   private async freshTarget(delivery: ClaimedDelivery): Promise<DeliveryTarget> {
-    if (!delivery.subscriptionId) return this.targets.fromEndpoint(delivery.endpoint!);
-    this.targets.forget(delivery.subscriptionId);
-    const targets = await this.targets.forSubscriptions(new Map([[delivery.subscriptionId, 0]]));
-    const target = targets.get(delivery.subscriptionId);
-    if (!target) throw new Error(`Subscription ${delivery.subscriptionId} not found`);
-    return target;
+    const targetOf = await this.targets.forDeliveries([delivery], { fresh: true });
+    const resolved = targetOf(delivery);
+    if (resolved.kind === 'target') return resolved.target;
+    throw new Error(
+      `Delivery ${delivery.id} cannot be sent: ${resolved.kind === 'unreadable' ? resolved.reason : `subscription ${delivery.subscriptionId} not found`}`,
+    );
   }
 }

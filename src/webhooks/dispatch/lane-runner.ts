@@ -6,7 +6,7 @@ import { WebhooksSettings } from '../webhooks-settings';
 import { AttemptRecorder } from './attempt-recorder';
 import { cancelled } from './attempt-outcome';
 import { DeliveryAttempt } from './delivery-attempt';
-import { type DeliveryTarget, DeliveryTargets } from './delivery-targets';
+import { type DeliveryTarget, DeliveryTargets, type ResolvedTarget } from './delivery-targets';
 import { DispatchCapacity } from './dispatch-capacity';
 import { EndpointCircuits } from './endpoint-circuits';
 import { ResponseTimes } from './response-times';
@@ -51,41 +51,41 @@ export class LaneRunner {
     spillIds: ReadonlySet<string> | null = null,
   ): Promise<void> {
     const onSpillRoom = (d: ClaimedDelivery) => spillIds?.has(d.subscriptionId ?? '') === true;
+    /** A delivery not started: its room is no longer held (or promised). */
+    const letGo = (d: ClaimedDelivery) => (onSpillRoom(d) ? this.arrived(d) : this.capacity.give());
     // Held while the subscriptions load, but for those on spill room (not counted as held).
-    const counted = claimed.filter((d) => !onSpillRoom(d)).length;
-    this.capacity.take(counted);
-    let targets: Map<string, DeliveryTarget>;
+    this.capacity.take(claimed.filter((d) => !onSpillRoom(d)).length);
+    let targetOf: (delivery: ClaimedDelivery) => ResolvedTarget;
     try {
-      targets = await this.targets.forSubscriptions(subscriptionVersions(claimed));
+      targetOf = await this.targets.forDeliveries(claimed);
     } catch (error) {
-      this.capacity.give(counted);
-      claimed.filter(onSpillRoom).forEach((d) => this.arrived(d));
+      claimed.forEach(letGo);
       this.roomFreed();
       throw error;
     }
     if (this.stopping) {
       // Shutdown began while the subscriptions loaded: the release of all leases gives these back.
-      this.capacity.give(counted);
-      claimed.filter(onSpillRoom).forEach((d) => this.arrived(d));
+      claimed.forEach(letGo);
       return;
     }
     const touched = new Set<SubscriptionLane>();
     const bound = this.settings.dispatch.perSubscriptionConcurrency;
+    const handedOff = spillIds !== null;
     for (const delivery of claimed) {
-      const spillRoom = onSpillRoom(delivery);
-      const target = delivery.subscriptionId
-        ? targets.get(delivery.subscriptionId)
-        : this.directTarget(delivery);
-      if (target === null) {
-        this.capacity.give();
+      const resolved = targetOf(delivery);
+      if (resolved.kind === 'unreadable') {
+        letGo(delivery);
+        this.logger.error(
+          `Delivery ${delivery.id} cannot be sent (${resolved.reason}); its lease expires and it is tried again`,
+        );
         continue;
       }
-      if (!target || !target.active) {
-        if (spillRoom) this.arrived(delivery);
-        else this.capacity.give();
+      if (resolved.kind === 'gone' || !resolved.target.active) {
+        letGo(delivery);
         this.recorder.add(cancelled(delivery));
         continue;
       }
+      const { target } = resolved;
       if (!delivery.subscriptionId) {
         this.launch(delivery, target, null);
         continue;
@@ -94,10 +94,8 @@ export class LaneRunner {
       const lane = this.lanes.laneOf(delivery.subscriptionId);
       const queued = { delivery, target };
       lane.slackMs = leaseSlackMs(queued, Date.now());
-      const handedOff = spillIds !== null;
-      if (placement(lane, { onSpillRoom: spillRoom, handedOff }, bound) === 'spill') {
-        if (spillRoom) this.arrived(delivery);
-        else this.capacity.give();
+      if (placement(lane, { onSpillRoom: onSpillRoom(delivery), handedOff }, bound) === 'spill') {
+        letGo(delivery); // in the spill, neither held nor promised any more
         if (lane.spill.length === 0) lane.spillingSince = Date.now();
         lane.spill.push(queued);
       } else {
@@ -107,21 +105,6 @@ export class LaneRunner {
     }
     for (const lane of touched) await this.pump(lane);
     this.roomFreed();
-  }
-
-  /**
-   * A direct send's target, or null when its endpoint cannot be read (its secret no longer
-   * decrypts): it stays leased and is tried again when the lease ends, the rest of the batch goes on.
-   */
-  private directTarget(delivery: ClaimedDelivery): DeliveryTarget | null {
-    try {
-      return this.targets.fromEndpoint(delivery.endpoint!);
-    } catch (error) {
-      this.logger.error(
-        `Direct delivery ${delivery.id} cannot be sent (${errorMessage(error)}); its lease expires and it is tried again`,
-      );
-      return null;
-    }
   }
 
   /** A delivery written on its lane's spill room reached the spill (or never will): no longer promised. */
@@ -253,15 +236,4 @@ export class LaneRunner {
       });
     this.sends.add(send);
   }
-}
-
-/** Each subscription's `updatedAt` as its deliveries saw it: a cached target older is reloaded. */
-function subscriptionVersions(claimed: ClaimedDelivery[]): Map<string, number> {
-  const versions = new Map<string, number>();
-  for (const d of claimed) {
-    if (d.subscriptionId && d.subscriptionVersion !== null) {
-      versions.set(d.subscriptionId, d.subscriptionVersion);
-    }
-  }
-  return versions;
 }
