@@ -14,7 +14,7 @@ import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.se
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, TestReceiver } from '../support/receiver';
 import { contractSigned, deliveryHelpers, flatHeaders } from '../support/delivery-harness';
-import { DELIVERY_ENV, HR, MANAGE, PUBLISH } from '../support/constants';
+import { DELIVERY_ENV, HR, MANAGE, PUBLISH, QUIET_MS } from '../support/constants';
 import { sleep } from '../support/time';
 
 describe('publishing events', () => {
@@ -204,8 +204,12 @@ describe('publishing events', () => {
         status: 'fulfilled',
         value: { replayed: false, deliveries: 1 },
       });
-      expect(unkeyed).toMatchObject({ status: 'fulfilled', value: { replayed: false } });
+      expect(unkeyed).toMatchObject({
+        status: 'fulfilled',
+        value: { replayed: false, deliveries: 1 },
+      });
       const firstId = (first as PromiseFulfilledResult<{ id: string }>).value.id;
+      const unkeyedId = (unkeyed as PromiseFulfilledResult<{ id: string }>).value.id;
       expect(replay).toEqual({
         status: 'fulfilled',
         value: { id: firstId, deliveries: 0, replayed: true },
@@ -214,9 +218,15 @@ describe('publishing events', () => {
         status: 'rejected',
         reason: { code: 'IDEMPOTENCY_KEY_REUSED', field: 'Idempotency-Key' },
       });
-      expect(await eventCount(companyId)).toBe(2);
+      // Each caller's own event, both written by one group statement (one transaction).
+      const stored = await t.dataSource.query<{ ids: string[]; commits: number }[]>(
+        `SELECT array_agg(id::text ORDER BY id::text) AS ids, count(DISTINCT xmin::text)::int AS commits
+         FROM webhook_events WHERE company_id = $1`,
+        [companyId],
+      );
+      expect(stored).toEqual([{ ids: [firstId, unkeyedId].sort(), commits: 1 }]);
       await receiver.waitFor(2, '/idem/group', 10_000);
-      await sleep(300);
+      await sleep(QUIET_MS);
       expect(receiver.on('/idem/group')).toHaveLength(2);
     });
 
@@ -456,31 +466,34 @@ describe('publishing events', () => {
     it('a delivery whose secret no longer decrypts stays leased; the rest go on, no capacity lost', async () => {
       const capacity = t.app.get(DispatchCapacity);
       const options = { companyId: 'direct-broken', url: receiver.url('/direct-broken') };
-      const broken = await t.dataSource.transaction(async (manager) => {
-        const sent = await publisher.send(
-          { type: 'contract.signed', data: contractSigned() },
-          { ...options, secret: newSecret(), manager },
-        );
-        // As after a change of the module's secretKey: the stored secret cannot be read.
+      // In one transaction: both pending, taken by one claim.
+      const [broken, good] = await t.dataSource.transaction(async (manager) => {
+        const send = () =>
+          publisher.send(
+            { type: 'contract.signed', data: contractSigned() },
+            { ...options, secret: newSecret(), manager },
+          );
+        const sent = [await send(), await send()];
+        // As after a change of the module's secretKey: the first one's secret cannot be read.
         await manager.query(
           `UPDATE webhook_deliveries SET endpoint = jsonb_set(endpoint, '{secretEncrypted}', '"v1:broken"') WHERE id = $1`,
-          [sent.deliveryId],
+          [sent[0].deliveryId],
         );
         return sent;
       });
-      const good = await publisher.send(
-        { type: 'contract.signed', data: contractSigned() },
-        { ...options, secret: newSecret() },
-      );
       const [req] = await receiver.waitFor(1, '/direct-broken', 10_000);
       expect(req.headers['x-webhook-delivery']).toBe(good.deliveryId);
-      const [row] = await t.dataSource.query<{ status: string; lease_owner: string | null }[]>(
-        `SELECT status, lease_owner FROM webhook_deliveries WHERE id = $1`,
-        [broken.deliveryId],
-      );
-      expect(row).toEqual({ status: 'sending', lease_owner: t.app.get(DeliveryQueue).owner });
+      // Left leased, not given back and claimed again: the same lease a while later.
+      const lease = () =>
+        t.dataSource.query<{ status: string; lease_owner: string; lease_expires_at: Date }[]>(
+          `SELECT status, lease_owner, lease_expires_at FROM webhook_deliveries WHERE id = $1`,
+          [broken.deliveryId],
+        );
+      const [row] = await lease();
+      expect(row).toMatchObject({ status: 'sending', lease_owner: t.app.get(DeliveryQueue).owner });
       await eventually(async () => (capacity.held === 0 ? true : null), 5_000);
-      await sleep(300);
+      await sleep(QUIET_MS);
+      expect(await lease()).toEqual([row]);
       expect(receiver.on('/direct-broken')).toHaveLength(1);
     });
 
@@ -500,12 +513,17 @@ describe('publishing events', () => {
         publisher.publish('contract.signed', contractSigned(), { companyId, manager }),
       );
       await receiver.waitFor(1, '/sub-broken/b', 10_000);
-      const rows = await t.dataSource.query<{ status: string; lease_owner: string | null }[]>(
-        `SELECT status, lease_owner FROM webhook_deliveries WHERE subscription_id = $1`,
-        [broken.id],
-      );
-      expect(rows).toEqual([{ status: 'sending', lease_owner: owner }]);
+      const lease = () =>
+        t.dataSource.query<{ status: string; lease_owner: string; lease_expires_at: Date }[]>(
+          `SELECT status, lease_owner, lease_expires_at FROM webhook_deliveries WHERE subscription_id = $1`,
+          [broken.id],
+        );
+      const rows = await lease();
+      expect(rows).toMatchObject([{ status: 'sending', lease_owner: owner }]);
       await eventually(async () => (capacity.held === 0 ? true : null), 5_000);
+      // Left leased, not given back and claimed again: the same lease a while later.
+      await sleep(QUIET_MS);
+      expect(await lease()).toEqual(rows);
       expect(receiver.on('/sub-broken/a')).toHaveLength(0);
     });
 

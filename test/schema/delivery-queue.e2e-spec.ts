@@ -752,37 +752,31 @@ describe('DeliveryQueue and OutboxRepository', () => {
     it('recoverForCompany: the subscription failed deliveries attempted since then, of the company only', async () => {
       const sub = await subscription('acme');
       const another = await subscription('acme');
-      const recent = await delivery('acme', sub, {
-        status: 'failed',
-        dueIn: null,
-        lastAttemptIn: '-1 hour',
-      });
-      const old = await delivery('acme', sub, {
-        status: 'failed',
-        dueIn: null,
-        lastAttemptIn: '-3 hours',
-      });
-      const otherSubscription = await delivery('acme', another, {
-        status: 'failed',
-        dueIn: null,
-        lastAttemptIn: '-1 hour',
-      });
-      const otherCompany = await delivery('globex', sub, {
-        status: 'failed',
-        dueIn: null,
-        lastAttemptIn: '-1 hour',
-      });
-      const cancelled = await delivery('acme', sub, {
-        status: 'cancelled',
-        dueIn: null,
-        lastAttemptIn: '-1 hour',
-      });
+      const attempted = (
+        company: string,
+        subscriptionId: string,
+        lastAttemptIn: string,
+        status = 'failed',
+      ) => delivery(company, subscriptionId, { status, dueIn: null, lastAttemptIn });
+      const recent = await attempted('acme', sub, '-1 hour');
+      const old = await attempted('acme', sub, '-3 hours');
+      const otherSubscription = await attempted('acme', another, '-1 hour');
+      const otherCompany = await attempted('globex', sub, '-1 hour');
+      const cancelled = await attempted('acme', sub, '-1 hour', 'cancelled');
       const since = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      // Last attempted exactly at `since`: recovered too ("at or after").
+      const atSince = await attempted('acme', sub, '-3 hours');
+      await dataSource.query(`UPDATE webhook_deliveries SET last_attempt_at = $2 WHERE id = $1`, [
+        atSince,
+        since.toISOString(),
+      ]);
 
-      expect(await queue.recoverForCompany('acme', sub, since)).toBe(1);
+      expect(await queue.recoverForCompany('acme', sub, since)).toBe(2);
 
-      expect((await state(recent)).status).toBe('pending');
-      expect((await state(recent)).next_attempt_at).not.toBeNull();
+      for (const id of [recent, atSince]) {
+        expect((await state(id)).status).toBe('pending');
+        expect((await state(id)).next_attempt_at).not.toBeNull();
+      }
       for (const id of [old, otherSubscription, otherCompany]) {
         expect(await state(id)).toMatchObject({ status: 'failed', next_attempt_at: null });
       }

@@ -1,5 +1,6 @@
-import { CursorCodec, type PagePosition } from '../../common/cursor';
+import type { PagePosition } from '../../common/cursor';
 import { loadConfig } from '../../config/app-config';
+import { WebhooksSettings } from '../../webhooks/webhooks-settings';
 import { HrCursors } from './hr-cursors';
 
 const position: PagePosition = {
@@ -19,8 +20,8 @@ describe('HrCursors', () => {
     expect(cursors.decode(cursor, 'hr_candidates:globex')).toBeNull();
   });
 
-  it("refuses a cursor keyed like the webhook module's, from the same secret", () => {
-    const webhooks = new CursorCodec(`cursor:${config.secretKey}`);
+  it("refuses the webhook module's cursors, made from the same secret, and they refuse its own", () => {
+    const webhooks = new WebhooksSettings({ secretKey: config.secretKey }).cursors;
     expect(cursors.decode(webhooks.encode(position, SCOPE), SCOPE)).toBeNull();
     expect(webhooks.decode(cursors.encode(position, SCOPE), SCOPE)).toBeNull();
   });

@@ -149,12 +149,13 @@ describe('AttemptRecorder', () => {
       nextStatus: 'pending',
     });
     const direct = attempted({ delivery: delivery({ subscriptionId: null }), at: early });
-    [failing, answered, down, direct].forEach((o) => recorder.add(o));
+    // sub-1: answered first, failed after; a summary that kept the last record would say false, late.
+    [answered, failing, down, direct].forEach((o) => recorder.add(o));
     await recorder.flushAll();
 
     expect(queue.calls).toHaveLength(1);
     const [{ rows, subscriptions }] = queue.calls;
-    expect(rows[0]).toEqual({
+    expect(rows[1]).toEqual({
       attempt_id: failing.attemptId,
       delivery_id: failing.delivery.id,
       company_id: 'acme',
@@ -172,7 +173,7 @@ describe('AttemptRecorder', () => {
       next_status: 'pending',
       next_attempt_at: new Date('2026-11-23T12:01:00.000Z'),
     });
-    expect(rows.map((r) => r.delivery_id)).toEqual(ids([failing, answered, down, direct]));
+    expect(rows.map((r) => r.delivery_id)).toEqual(ids([answered, failing, down, direct]));
     expect(subscriptions).toEqual(
       expect.arrayContaining([
         { subscriptionId: 'sub-1', ok: true, at: early },

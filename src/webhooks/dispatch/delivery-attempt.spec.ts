@@ -38,7 +38,7 @@ function answer(
     statusCode,
     headers: {},
     body: statusCode === null ? '' : `answer ${statusCode}`,
-    durationMs: 12.4,
+    durationMs: 12.6,
     error: statusCode === null ? 'timeout' : null,
     ...extra,
   };
@@ -423,7 +423,7 @@ describe('DeliveryAttempt: the outcome', () => {
       statusCode: response.statusCode,
       error: response.error,
       responseBody: response.body,
-      durationMs: 12,
+      durationMs: 13,
       nextStatus: expected.nextStatus,
       gone: expected.gone,
     });
