@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../src/database/free-port';
-import { call, cpuMs, rssMb, ServiceProcess, sleep } from './service-process';
+import { call, cpuMs, rssMb, runLoad, ServiceProcess, sleep } from './service-process';
 import { tenantRequests } from './tenant-requests';
 
 const CONNECTIONS = 200;
@@ -147,16 +147,6 @@ function requestMix(tenants: Tenant[], counts: Map<number, number>): autocannon.
   ];
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error: unknown, result: autocannon.Result) =>
-      error
-        ? reject(error instanceof Error ? error : new Error(`autocannon: ${JSON.stringify(error)}`))
-        : resolve(result),
-    );
-  });
-}
-
 /** Starts the service on `databaseUrl`, seeds it, loads it, stops it. */
 export async function apiLoad(databaseUrl: string): Promise<ApiLoadResult> {
   if (!(SECONDS > 0 && SECONDS <= 600)) throw new Error('BENCH_API_SECONDS must be 1 to 600');
@@ -176,7 +166,7 @@ export async function apiLoad(databaseUrl: string): Promise<ApiLoadResult> {
     let peakRss = rssMb(service.pid);
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(service.pid))), 500);
     const cpuBefore = cpuMs(service.pid);
-    const result = await run({
+    const result = await runLoad({
       url: service.baseUrl,
       connections: CONNECTIONS,
       duration: SECONDS,
@@ -187,7 +177,7 @@ export async function apiLoad(databaseUrl: string): Promise<ApiLoadResult> {
     const cpu = cpuMs(service.pid) - cpuBefore;
     // With 200 connections always waiting, latency is 200 / throughput (Little's law): also
     // measure a load the service is not saturated by.
-    const light = await run({
+    const light = await runLoad({
       url: service.baseUrl,
       connections: 10,
       duration: Math.min(SECONDS, 10),

@@ -8,12 +8,11 @@
  * request of a 404, `/health`, `/metrics` and a subscription list (from /proc, 10 ms ticks: 2,000
  * requests make it exact to 0.005 ms).
  */
-import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { freePort } from '../src/database/free-port';
 import type { Receiver } from './receiver-process';
-import { call, cpuMs, ServiceProcess, sleep } from './service-process';
+import { call, cpuMs, runLoad, ServiceProcess, sleep } from './service-process';
 
 const EVENTS = Number(process.env.BENCH_REST_EVENTS ?? 5_000);
 const CONNECTIONS = 20;
@@ -47,22 +46,12 @@ async function cpuPerRequest(
   expected: number,
 ): Promise<number> {
   const load = () =>
-    new Promise<autocannon.Result>((resolve, reject) => {
-      autocannon(
-        {
-          url: `${service.baseUrl}${route}`,
-          connections: 10,
-          amount: REQUESTS_EACH,
-          timeout: 10,
-          headers: { authorization: `Bearer ${token}` },
-        },
-        (error: unknown, res: autocannon.Result) =>
-          error
-            ? reject(
-                error instanceof Error ? error : new Error(`autocannon: ${JSON.stringify(error)}`),
-              )
-            : resolve(res),
-      );
+    runLoad({
+      url: `${service.baseUrl}${route}`,
+      connections: 10,
+      amount: REQUESTS_EACH,
+      timeout: 10,
+      headers: { authorization: `Bearer ${token}` },
     });
   await load();
   const before = cpuMs(service.pid);
@@ -96,34 +85,24 @@ async function publishAndDeliver(
   await receiver.reset();
   const cpuBefore = cpuMs(service.pid);
   const started = Date.now();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon(
+  const result = await runLoad({
+    url: `${service.baseUrl}/api/events`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    amount: count,
+    timeout: 10,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    requests: [
       {
-        url: `${service.baseUrl}/api/events`,
-        method: 'POST',
-        connections: CONNECTIONS,
-        amount: count,
-        timeout: 10,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        requests: [
-          {
-            setupRequest: (request) => ({
-              ...request,
-              body: eventBody(),
-              headers: keyed
-                ? { ...request.headers, 'idempotency-key': randomUUID() }
-                : request.headers,
-            }),
-          },
-        ],
+        setupRequest: (request) => ({
+          ...request,
+          body: eventBody(),
+          headers: keyed
+            ? { ...request.headers, 'idempotency-key': randomUUID() }
+            : request.headers,
+        }),
       },
-      (error: unknown, res: autocannon.Result) =>
-        error
-          ? reject(
-              error instanceof Error ? error : new Error(`autocannon: ${JSON.stringify(error)}`),
-            )
-          : resolve(res),
-    );
+    ],
   });
   const deliveredAt = await receiver.waitForDistinct(count);
   return {

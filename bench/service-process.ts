@@ -3,6 +3,7 @@
  * the bench's database and the rate limit off, and what the bench reads of it: CPU time and RSS
  * from /proc, and JSON calls to its API.
  */
+import autocannon from 'autocannon';
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -135,4 +136,15 @@ export async function call<T>(
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text}`);
   return (text ? JSON.parse(text) : null) as T;
+}
+
+/** One autocannon load, as a promise. */
+export function runLoad(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error: unknown, result: autocannon.Result) =>
+      error
+        ? reject(error instanceof Error ? error : new Error(`autocannon: ${JSON.stringify(error)}`))
+        : resolve(result),
+    );
+  });
 }

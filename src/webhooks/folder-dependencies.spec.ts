@@ -23,7 +23,10 @@ function folderGraph(): Map<string, Map<string, string>> {
     const [folder, ...rest] = path.relative(ROOT, file).split(path.sep);
     if (rest.length === 0) continue;
     const text = readFileSync(file, 'utf8');
-    for (const [, specifier] of text.matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)) {
+    // `from '…'`, `import('…')` and side-effect `import '…'`, with either quote.
+    for (const [, , specifier] of text.matchAll(
+      /(?:from|import\(?)\s*(['"])(\.{1,2}\/[^'"]+)\1/g,
+    )) {
       const target = path.relative(ROOT, path.resolve(path.dirname(file), specifier));
       const [targetFolder, ...targetRest] = target.split(path.sep);
       if (target.startsWith('..') || targetRest.length === 0 || targetFolder === folder) continue;

@@ -146,14 +146,15 @@ export class EventWriter {
     skipped: ReadonlySet<string>,
   ): Promise<Map<string, PublishedEvent | Error>> {
     const keyed = events.filter((e) => skipped.has(e.id) && e.idempotency);
-    const earlier = await this.outbox.keyedEvents(
+    const holders = await this.outbox.keyedEvents(
       keyed.map((e) => ({ companyId: e.companyId, key: e.idempotency!.key })),
     );
+    const holderOf = new Map(holders.map((h) => [`${h.companyId}\0${h.key}`, h]));
     const answers = new Map<string, PublishedEvent | Error>();
     for (const event of keyed) {
       const claim = event.idempotency!;
-      const held = earlier.find((k) => k.companyId === event.companyId && k.key === claim.key);
-      const decision = decideKey(claim, held, Date.now());
+      const holder = holderOf.get(`${event.companyId}\0${claim.key}`);
+      const decision = decideKey(claim, holder, Date.now());
       if (decision.kind === 'replay') {
         answers.set(event.id, { id: decision.id, deliveries: 0, replayed: true });
       } else if (decision.kind === 'reused') {
