@@ -14,6 +14,8 @@ export class WebhooksError extends Error {
     message: string,
     /** The request field the problem is about, when there is one. */
     readonly field?: string,
+    /** Every problem, when there are several (the answer lists each); else just `message`. */
+    readonly messages?: readonly string[],
   ) {
     super(message);
     this.name = 'WebhooksError';
@@ -21,5 +23,15 @@ export class WebhooksError extends Error {
 
   static invalidField(field: string, message: string): WebhooksError {
     return new WebhooksError(WebhooksErrorCode.InvalidField, message, field);
+  }
+
+  /** Several fields at once: `problems` name each field (the first is `field`). */
+  static invalidFields(problems: readonly { field: string; message: string }[]): WebhooksError {
+    return new WebhooksError(
+      WebhooksErrorCode.InvalidField,
+      problems.map((p) => p.message).join('; '),
+      problems[0].field,
+      problems.map((p) => p.message),
+    );
   }
 }

@@ -28,6 +28,7 @@ import { SubscriptionHealth } from './dispatch/subscription-health.service';
 import { SubscriptionLanes } from './dispatch/subscription-lanes';
 import { EventEmitterBridge } from './events/event-emitter.bridge';
 import { EventsController } from './events/events.controller';
+import { BatchWriter } from './events/batch-writer';
 import { EventWriter } from './events/event-writer';
 import { WebhookPublisher } from './events/webhook-publisher.service';
 import { SerializerRegistry } from './formats/serializer-registry';
@@ -79,6 +80,7 @@ let featureCount = 0;
     DispatchSignal,
     DeliveryNotifications,
     EventWriter,
+    BatchWriter,
     WebhookPublisher,
     { provide: OPERATIONAL_EVENTS, useExisting: WebhookPublisher },
     DeliveryTargets,

@@ -149,6 +149,25 @@ const OPERATIONS: Record<string, Operation> = {
       },
     ],
   },
+  'POST /api/events/batch': {
+    own: [
+      {
+        name: "the other company's key and body in a batch answer the caller's own event",
+        call: () => ({
+          body: { events: [{ ...SHARED_EVENT, idempotencyKey: SHARED_IDEMPOTENCY_KEY }] },
+        }),
+        status: 202,
+        creates: true,
+        check: (res, self) => expect(res.body).toEqual({ ids: [self.publishedEvent] }),
+      },
+      {
+        name: 'new events go to the caller’s subscriptions only',
+        call: () => ({ body: { events: [SHARED_EVENT, SHARED_EVENT] } }),
+        status: 202,
+        creates: true,
+      },
+    ],
+  },
 
   'POST /api/webhooks': {
     own: [

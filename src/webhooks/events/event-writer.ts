@@ -5,10 +5,10 @@ import { isRefusedStatement } from '../../common/sql-state';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { type ClaimedDelivery, toClaimed } from '../queue/claimed-delivery';
 import { decideKey, keyReused } from '../queue/idempotency';
 import { type GroupRow, type OutboxEvent, OutboxRepository } from '../queue/outbox.repository';
 import { GroupCommit } from './group-commit';
+import { bytesPerDelivery, sortGroupRows } from './group-rows';
 
 export interface PublishedEvent {
   id: string;
@@ -85,9 +85,7 @@ export class EventWriter {
    * it on commit: no claim query for them.
    */
   private async publishGroup(events: OutboxEvent[]): Promise<(PublishedEvent | Error)[]> {
-    // What one delivery may hold in memory: its event's data, and about 1 KiB besides.
-    const bytesEach = events.reduce((most, e) => Math.max(most, e.data.length), 0) + 1024;
-    const reservation = this.handoff.reserve(events.length * 2, bytesEach);
+    const reservation = this.handoff.reserve(events.length * 2, bytesPerDelivery(events));
     let rows: GroupRow[];
     try {
       rows = await this.outbox.insertGroup(events, reservation);
@@ -95,31 +93,10 @@ export class EventWriter {
       if (reservation) this.handoff.adopt(reservation, []);
       throw error;
     }
-    const types = new Map(events.map((e) => [e.id, e.type]));
-    const skipped = new Set<string>();
-    // One pass: the deliveries to send from memory, the subscriptions left pending, the fan-out.
-    const leased: ClaimedDelivery[] = [];
-    const pending = new Set<string>();
-    const counts = new Map<string, number>();
-    for (const row of rows) {
-      if (row.skipped) {
-        skipped.add(row.event_id);
-        continue;
-      }
-      counts.set(row.event_id, (counts.get(row.event_id) ?? 0) + 1);
-      if (row.leased) {
-        // Completed in place (no copy of every row): what a claim's row has besides.
-        row.type = types.get(row.event_id)!;
-        row.batch_event_ids = null;
-        row.endpoint = null;
-        leased.push(toClaimed(row));
-      } else if (row.subscription_id) {
-        pending.add(row.subscription_id);
-      }
-    }
+    const { leased, pending, counts, skipped, created } = sortGroupRows(events, rows);
     if (reservation) this.handoff.adopt(reservation, leased, [...pending]);
     deliveryMetrics.published.inc(events.length - skipped.size);
-    if (rows.length - skipped.size > leased.length) {
+    if (created > leased.length) {
       this.signal.wake();
       this.notifyOtherInstances();
     }

@@ -11,6 +11,7 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiHeader,
+  ApiPayloadTooLargeResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -20,10 +21,10 @@ import { EVENTS_PUBLISH_PERMISSION } from '../webhooks.constants';
 import { WebhooksError } from '../webhooks.errors';
 import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
+import { PublishBatchDto, PublishedBatchDto } from './dto/publish-batch.dto';
 import { PublishedEventDto, PublishEventDto } from './dto/publish-event.dto';
-import { WebhookPublisher } from './webhook-publisher.service';
-
-const MAX_IDEMPOTENCY_KEY = 255;
+import { MAX_IDEMPOTENCY_KEY } from '../queue/idempotency';
+import { type BatchEventInput, WebhookPublisher } from './webhook-publisher.service';
 
 @ApiTags('events')
 @Controller('api/events')
@@ -64,5 +65,31 @@ export class EventsController {
       idempotencyKey,
     });
     return { id: published.id };
+  }
+
+  /**
+   * Accepts 1 to 500 events at once (body at most 5 MiB), all or nothing: every event is checked
+   * first, then all are stored in one transaction.
+   */
+  @Post('batch')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: PublishedBatchDto })
+  @ApiBadRequestResponse({
+    description:
+      'No events or more than 500, or some events bad (each named: events.<i>.<field>); nothing stored',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: "An event's idempotencyKey reused with another body; nothing stored",
+  })
+  @ApiPayloadTooLargeResponse({ description: 'Body over 5 MiB' })
+  async publishBatch(
+    @CurrentPrincipal() principal: WebhooksPrincipal,
+    @Body() body: PublishBatchDto,
+  ): Promise<PublishedBatchDto> {
+    // Each event is checked by publishBatch (shape, catalog, schema, keys), all at once.
+    const published = await this.publisher.publishBatch(body.events as BatchEventInput[], {
+      companyId: principal.companyId,
+    });
+    return { ids: published.map((p) => p.id) };
   }
 }

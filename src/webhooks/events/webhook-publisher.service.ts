@@ -2,14 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { EventCatalog } from '../catalog/event-catalog.service';
-import { matchesAnyEventFilter } from '../catalog/event-type-matching';
-import {
-  type BatchDeliveryRow,
-  type OutboxEvent,
-  OutboxRepository,
-} from '../queue/outbox.repository';
+import { type OutboxEvent, OutboxRepository } from '../queue/outbox.repository';
 import { WebhooksError } from '../webhooks.errors';
 import { WebhooksSettings } from '../webhooks-settings';
+import { batchProblems } from './batch-problems';
+import { BatchWriter } from './batch-writer';
 import { type DirectSendOptions, directEndpoint } from './direct-endpoint';
 import { EventWriter, type PublishedEvent } from './event-writer';
 
@@ -34,6 +31,11 @@ export interface EventInput {
   data: unknown;
 }
 
+/** An event of a batch: a key as `PublishOptions.idempotencyKey`, once per batch. */
+export interface BatchEventInput extends EventInput {
+  idempotencyKey?: string;
+}
+
 /**
  * Accepts events: validates them against the catalog, stores each with one delivery per matching
  * subscription in one transaction, and wakes the dispatchers once that transaction commits
@@ -45,6 +47,7 @@ export class WebhookPublisher {
     private readonly catalog: EventCatalog,
     private readonly settings: WebhooksSettings,
     private readonly writer: EventWriter,
+    private readonly batches: BatchWriter,
     private readonly outbox: OutboxRepository,
   ) {}
 
@@ -65,50 +68,32 @@ export class WebhookPublisher {
   }
 
   /**
-   * Several events at once. Subscriptions with `batch: true` get one delivery carrying every event
-   * they match (one HTTP request); the others get one delivery per event as with `publish`.
+   * Several events of one company, all or nothing, in one transaction (the caller's, or one of
+   * their own whose deliveries this instance sends from memory while it has room). Every event is
+   * checked first: one bad event refuses the batch, naming each problem (`events.<i>.<field>`).
+   * Each `idempotencyKey` behaves as a single publish's, and may appear once per batch: a replayed
+   * key answers its earlier event (nothing new), a key reused with another body refuses the whole
+   * batch. Subscriptions with `batch: true` get one delivery carrying every event they match (one
+   * HTTP request); the others get one delivery per event as with `publish`. Answers are in order.
    */
   async publishBatch(
-    events: readonly EventInput[],
+    events: readonly BatchEventInput[],
     options: Omit<PublishOptions, 'idempotencyKey'>,
   ): Promise<PublishedEvent[]> {
-    events.forEach((event) => this.validate(event.type, event.data));
-    if (events.length === 0) return [];
-    const stored = events.map((e) => ({
-      id: randomUUID(),
-      type: e.type,
-      data: JSON.stringify(e.data),
-    }));
-    return this.writer.inTransaction(options.manager, async (manager) => {
-      const subscriptions = await this.outbox.activeSubscriptions(manager, options.companyId);
-      const counts = new Map<string, number>(stored.map((e) => [e.id, 0]));
-      const rows: BatchDeliveryRow[] = [];
-      for (const subscription of subscriptions) {
-        const matching = stored.filter((e) => matchesAnyEventFilter(subscription.events, e.type));
-        if (matching.length === 0) continue;
-        if (subscription.batch) {
-          const types = new Set(matching.map((e) => e.type));
-          rows.push({
-            eventId: matching[0].id,
-            batch: matching.map((e) => e.id),
-            subscriptionId: subscription.id,
-            type: types.size === 1 ? matching[0].type : 'batch',
-          });
-        } else {
-          for (const e of matching) {
-            rows.push({
-              eventId: e.id,
-              batch: null,
-              subscriptionId: subscription.id,
-              type: e.type,
-            });
-          }
-        }
-        matching.forEach((e) => counts.set(e.id, (counts.get(e.id) ?? 0) + 1));
-      }
-      await this.outbox.insertBatch(manager, options.companyId, stored, rows);
-      return stored.map(({ id }) => ({ id, deliveries: counts.get(id) ?? 0, replayed: false }));
-    });
+    const problems = batchProblems(events, this.catalog);
+    if (problems.length > 0) throw WebhooksError.invalidFields(problems);
+    return this.batches.publish(
+      events.map((e) => ({
+        id: randomUUID(),
+        companyId: options.companyId,
+        type: e.type,
+        data: JSON.stringify(e.data),
+        idempotency: e.idempotencyKey
+          ? { key: e.idempotencyKey, requestHash: hashRequest(e.type, e.data) }
+          : undefined,
+      })),
+      options.manager,
+    );
   }
 
   /**

@@ -1,5 +1,8 @@
 import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
 
+/** The longest idempotency key taken. */
+export const MAX_IDEMPOTENCY_KEY = 255;
+
 /** How long an idempotency key answers its first event. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 

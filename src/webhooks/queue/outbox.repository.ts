@@ -8,6 +8,7 @@ import { WebhooksSettings } from '../webhooks-settings';
 import type { ClaimRow } from './claimed-delivery';
 import { decideKey, type IdempotencyClaim, type KeyedEvent, keyReused } from './idempotency';
 import {
+  BATCH_DELIVERIES,
   DELIVERIES_CHANNEL,
   FAN_OUT,
   PUBLISH_GROUP,
@@ -45,14 +46,6 @@ export interface GroupLease {
  */
 export type GroupRow = ClaimRow & { leased: boolean; skipped?: boolean };
 
-/** One delivery of `publishBatch`: `batch` lists every event of a batch delivery. */
-export interface BatchDeliveryRow {
-  eventId: string;
-  batch: string[] | null;
-  subscriptionId: string;
-  type: string;
-}
-
 /**
  * The transactional outbox: every insert of an event, with the deliveries it fans out to, and the
  * idempotency keys. Rows are written in the caller's transaction (`manager`) where there is one.
@@ -67,32 +60,64 @@ export class OutboxRepository {
   /**
    * Events and their fan-out in one statement, one round trip and one commit, however many; the
    * deliveries `lease` allows are created leased. The deliveries' foreign key is checked at the
-   * end of the statement, after the event inserts.
+   * end of the statement, after the event inserts. In a transaction (`manager`) it runs there,
+   * unprepared. `batch`: the `batch` subscriptions are left to `insertBatchDeliveries`.
    */
-  async insertGroup(events: OutboxEvent[], lease: GroupLease | null): Promise<GroupRow[]> {
+  async insertGroup(
+    events: OutboxEvent[],
+    lease: GroupLease | null,
+    options: { manager?: EntityManager; batch?: boolean } = {},
+  ): Promise<GroupRow[]> {
     const keyed = events.some((e) => e.idempotency);
-    return hotQuery<GroupRow>(
-      this.dataSource,
-      keyed ? PUBLISH_GROUP_KEYED : PUBLISH_GROUP,
-      [
-        outboxDocument(events, keyed),
-        lease?.owner ?? '',
-        lease?.take ?? 0,
-        lease?.excluded ?? [],
-        lease?.leaseSeconds ?? 0,
-        lease?.perSubscription ?? 0,
-        lease?.spill.ids ?? [],
-        lease?.spill.rooms ?? [],
-      ],
-      this.settings.preparedStatements,
+    const statement = keyed ? PUBLISH_GROUP_KEYED : PUBLISH_GROUP;
+    const values = [
+      outboxDocument(events, keyed),
+      lease?.owner ?? '',
+      lease?.take ?? 0,
+      lease?.excluded ?? [],
+      lease?.leaseSeconds ?? 0,
+      lease?.perSubscription ?? 0,
+      lease?.spill.ids ?? [],
+      lease?.spill.rooms ?? [],
+      options.batch ?? false,
+    ];
+    if (options.manager) return options.manager.query<GroupRow[]>(statement.text, values);
+    return hotQuery<GroupRow>(this.dataSource, statement, values, this.settings.preparedStatements);
+  }
+
+  /**
+   * A batch publish's one delivery per `batch` subscription, pending, carrying every event of
+   * `events` it matches; returns each delivery's event ids.
+   */
+  async insertBatchDeliveries(
+    manager: EntityManager,
+    companyId: string,
+    events: Pick<OutboxEvent, 'id' | 'type'>[],
+  ): Promise<string[][]> {
+    const rows = await manager.query<{ batch_event_ids: string[] }[]>(BATCH_DELIVERIES, [
+      companyId,
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      events.map((e) => filtersMatching(e.type).join(',')),
+    ]);
+    return rows.map((r) => r.batch_event_ids);
+  }
+
+  /** Takes their idempotency keys from events older than the window: the keys are free again. */
+  async giveUpKeys(manager: EntityManager, eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await manager.query(
+      `UPDATE webhook_events SET idempotency_key = NULL WHERE id = ANY($1::uuid[])`,
+      [eventIds],
     );
   }
 
   /** The events holding these keys (company and key), whatever their age. */
   async keyedEvents(
     keys: { companyId: string; key: string }[],
+    manager: EntityManager | DataSource = this.dataSource,
   ): Promise<(KeyedEvent & { companyId: string; key: string })[]> {
-    const rows = await this.dataSource.query<
+    const rows = await manager.query<
       {
         id: string;
         company_id: string;
@@ -174,55 +199,8 @@ export class OutboxRepository {
     if (decision.kind === 'reused') throw keyReused();
     if (decision.kind === 'replay') return decision.id;
     // Older than the window: the key is given up.
-    if (earlier) {
-      await manager.query(`UPDATE webhook_events SET idempotency_key = NULL WHERE id = $1`, [
-        earlier.id,
-      ]);
-    }
+    if (earlier) await this.giveUpKeys(manager, [earlier.id]);
     return null;
-  }
-
-  /** The company's active subscriptions, for a batch's fan-out. */
-  async activeSubscriptions(
-    manager: EntityManager,
-    companyId: string,
-  ): Promise<{ id: string; events: string[]; batch: boolean }[]> {
-    return manager.query(
-      `SELECT id, events, batch FROM webhook_subscriptions
-       WHERE company_id = $1 AND is_active AND deleted_at IS NULL`,
-      [companyId],
-    );
-  }
-
-  /** Several events of one company, and their deliveries (`deliveries`), pending. */
-  async insertBatch(
-    manager: EntityManager,
-    companyId: string,
-    events: Omit<OutboxEvent, 'companyId'>[],
-    deliveries: BatchDeliveryRow[],
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO webhook_events (id, company_id, type, data)
-       SELECT e.id, $1, e.type, e.data
-       FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS e(id, type, data)`,
-      [companyId, events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.data)],
-    );
-    if (deliveries.length === 0) return;
-    await manager.query(
-      `INSERT INTO webhook_deliveries
-         (id, company_id, event_id, batch_event_ids, subscription_id, event_type, status, next_attempt_at)
-       SELECT gen_random_uuid(), $1::varchar, r.event_id, CASE WHEN r.batch = '' THEN NULL ELSE string_to_array(r.batch, ',')::uuid[] END,
-              r.subscription_id, r.type, 'pending', now()
-       FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[]) AS r(event_id, batch, subscription_id, type)`,
-      [
-        companyId,
-        deliveries.map((r) => r.eventId),
-        deliveries.map((r) => (r.batch ? r.batch.join(',') : '')),
-        deliveries.map((r) => r.subscriptionId),
-        deliveries.map((r) => r.type),
-      ],
-    );
-    await this.notify(manager);
   }
 
   /** One event for an ad-hoc endpoint, and its pending delivery. */

@@ -19,7 +19,8 @@ export const FAN_OUT = `
  * to $3 deliveries ($6 per subscription, none for the subscriptions in $4) are created already
  * leased to $2 for $5 seconds at least, and besides, for each subscription $7[i], up to $8[i]
  * (deliveries that wait in the dispatcher's memory); the others are `pending`. Returns every
- * delivery, with the event's data as stored for the leased ones.
+ * delivery, with the event's data as stored for the leased ones. $9: a batch publish, whose
+ * `batch` subscriptions get one delivery of every event instead (BATCH_DELIVERIES).
  *
  * `keyed`: some events carry an idempotency key. An event whose key the company already used (in
  * an earlier commit or earlier in this group) is not stored and fans out nothing; it comes back
@@ -50,7 +51,7 @@ function publishGroup(keyed: boolean): HotStatement {
      FROM input i ${keyed ? 'JOIN event stored ON stored.id = i.id' : ''}
      JOIN webhook_subscriptions s
        ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
-      AND s.events && string_to_array(i.filters, ',')
+      AND s.events && string_to_array(i.filters, ',') AND NOT (s.batch AND $9::boolean)
      LEFT JOIN unnest($7::uuid[], $8::int[]) AS sp(id, room) ON sp.id = s.id
    ), created AS (
      INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
@@ -80,3 +81,20 @@ function publishGroup(keyed: boolean): HotStatement {
 
 export const PUBLISH_GROUP = publishGroup(false);
 export const PUBLISH_GROUP_KEYED = publishGroup(true);
+
+/**
+ * A batch publish's deliveries to `batch` subscriptions: one per subscription, carrying every
+ * event it matches in publish order ($1 company; $2, $3, $4 the events' ids, types and
+ * `filtersMatching` joined by commas). Returns each delivery's events.
+ */
+export const BATCH_DELIVERIES = `
+  INSERT INTO webhook_deliveries
+    (id, company_id, event_id, batch_event_ids, subscription_id, event_type, status, next_attempt_at)
+  SELECT gen_random_uuid(), s.company_id, (array_agg(e.id ORDER BY e.n))[1], array_agg(e.id ORDER BY e.n),
+         s.id, CASE WHEN count(DISTINCT e.type) = 1 THEN min(e.type) ELSE 'batch' END, 'pending', now()
+  FROM unnest($2::uuid[], $3::varchar[], $4::text[]) WITH ORDINALITY AS e(id, type, filters, n)
+  JOIN webhook_subscriptions s
+    ON s.company_id = $1::varchar AND s.batch AND s.is_active AND s.deleted_at IS NULL
+   AND s.events && string_to_array(e.filters, ',')
+  GROUP BY s.id, s.company_id
+  RETURNING batch_event_ids`;
