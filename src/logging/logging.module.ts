@@ -5,6 +5,7 @@ import {
   type DynamicModule,
   type ExecutionContext,
   Injectable,
+  RequestMethod,
   type NestInterceptor,
 } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
@@ -140,5 +141,12 @@ export function loggingModule(level: LogLevel, stream?: DestinationStream): Dyna
       },
     },
   };
-  return LoggerModule.forRoot({ pinoHttp: stream ? [options, stream] : options });
+  return LoggerModule.forRoot({
+    pinoHttp: stream ? [options, stream] : options,
+    // Probes and scrapes are never logged: they skip the per-request logger altogether.
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
 }
