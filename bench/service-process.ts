@@ -47,7 +47,10 @@ export class ServiceProcess {
     jwtSecret: string,
   ) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the app first`);
-    this.child = spawn(process.execPath, [MAIN], {
+    // BENCH_SERVICE_CPU_PROF_DIR=<dir>: a V8 CPU profile of the service, written there on exit.
+    const profileDir = process.env.BENCH_SERVICE_CPU_PROF_DIR;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    this.child = spawn(process.execPath, [...profile, MAIN], {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
