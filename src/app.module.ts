@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { runMigrationsLocked } from './database/run-migrations';
 import { HealthModule } from './health/health.module';
 import { HrModule } from './hr/hr.module';
-import { loggingModule } from './logging/logging.module';
+import { LoggingModule } from './logging/logging.module';
 import { type HostResolver, WebhooksModule, type WebhooksModuleOptions } from './webhooks';
 
 export interface AppModuleOverrides {
@@ -35,7 +35,7 @@ export class AppModule {
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
       imports: [
-        loggingModule(config.logLevel, overrides.logStream),
+        LoggingModule.forRoot(config.logLevel, overrides.logStream),
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(databaseUrl),
           dataSourceFactory: async (options) => {

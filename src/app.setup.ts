@@ -6,8 +6,8 @@ import {
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger as PinoLogger } from 'nestjs-pino';
-import { requestId, ServerErrorCauseInterceptor } from './logging/logging.module';
+import { JsonLogger } from './logging/json-logger';
+import { logRequests, ServerErrorCauseInterceptor } from './logging/request-logging';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import type { LogLevel } from './config/app-config';
 import { DatabaseUnavailableInterceptor } from './webhooks';
@@ -39,13 +39,12 @@ export function configureApp(
   app: NestExpressApplication,
   options: { shutdownHooks?: boolean } = {},
 ): INestApplication {
-  app.useLogger(app.get(PinoLogger));
+  const logger = app.get(JsonLogger);
+  app.useLogger(logger);
   app.useGlobalInterceptors(new ServerErrorCauseInterceptor());
-  // The request id first, so that refusals by the body guards below carry one as well.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    requestId(req, res);
-    next();
-  });
+  // The request id and the request log first, so that refusals by the body guards below carry
+  // an id and are logged as well.
+  app.use(logRequests(logger.pino));
   // Off when the caller handles SIGTERM itself (main.ts with the embedded server): two handlers
   // would close the app twice, concurrently, and Nest's exits with 1 when the second one fails.
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();

@@ -34,7 +34,7 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, databaseUrl),
-    // Logs are buffered until configureApp hands them to the JSON logger (nestjs-pino).
+    // Logs are buffered until configureApp hands them to the JSON logger (JsonLogger, pino).
     { bufferLogs: true, bodyParser: false },
   );
   configureApp(app, { shutdownHooks: embedded === null });

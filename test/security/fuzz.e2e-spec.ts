@@ -1,5 +1,5 @@
 import { type LoggerService, Logger } from '@nestjs/common';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import { JsonLogger } from '../../src/logging/json-logger';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -58,7 +58,7 @@ describe('input fuzzing: every route, random bodies, queries, headers, tokens an
   let operations: Operation[];
   const capture = new OutputCapture();
   const fuzzer = new RouteFuzzer(capture);
-  /** The app's own logger (nestjs-pino) the capturing logger passes everything on to. */
+  /** The app's own logger (JsonLogger) the capturing logger passes everything on to. */
   let appLogger: LoggerService | null = null;
 
   beforeAll(async () => {
@@ -74,7 +74,7 @@ describe('input fuzzing: every route, random bodies, queries, headers, tokens an
       { resolveHost: loopbackOnly },
     );
     try {
-      appLogger = t.app.get(PinoLogger, { strict: false });
+      appLogger = t.app.get(JsonLogger, { strict: false });
     } catch {
       appLogger = null; // the app's logger is Nest's own: nothing to pass on to
     }

@@ -124,7 +124,7 @@ type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
 
 /**
  * Records every level, whatever the app's log level, as the app hands it to the logger (before
- * any redaction), then passes it on to the app's own logger (nestjs-pino), whose output the
+ * any redaction), then passes it on to the app's own logger (JsonLogger), whose output the
  * stdout / fd capture records as written.
  */
 export class CapturingLogger implements LoggerService {

@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 import { REDACTED } from './redact';
-import { serializeError } from './logging.module';
+import { serializeError } from './error-fields';
 
 /** A refused INSERT whose parameters carry a partner's credentials. */
 function queryFailed(): QueryFailedError {
@@ -27,7 +27,7 @@ describe('serializeError', () => {
     expect(String(logged.stack)).not.toContain('whsec_c2Vj');
   });
 
-  it('reads an error pino has serialised already (what pino-http hands a custom serialiser)', () => {
+  it("reads an error serialised already (the plain object pino's standard serialiser makes)", () => {
     const error = queryFailed();
     // pino-std-serializers' err(): type, message, stack and every own field (parameters too).
     const serialised = {
