@@ -19,6 +19,7 @@ export type { EventTypeDefinition, JsonSchema } from './interfaces/event-type.in
 // Publishing, in the host's transaction or through @nestjs/event-emitter.
 export { WebhookPublisher } from './events/webhook-publisher.service';
 export type {
+  BatchEventInput,
   DirectSendOptions,
   EventInput,
   PublishedEvent,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, TestReceiver } from '../support/receiver';
 import { contractSigned, deliveryHelpers } from '../support/delivery-harness';
@@ -405,6 +406,27 @@ describe('POST /api/events/batch', () => {
       .send({ events: [signed()] })
       .expect(401);
     await expectNothingStored(companyId);
+  });
+
+  it("publishBatch in the caller's transaction: nothing if it rolls back, every event once it commits", async () => {
+    const companyId = 'batch-in-transaction';
+    await subscribe(companyId, '/batch/transaction');
+    const publisher = t.app.get(WebhookPublisher);
+    const events = [signed(newKey('tx')), signed()];
+    await expect(
+      t.dataSource.transaction(async (manager) => {
+        await publisher.publishBatch(events, { companyId, manager });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await eventCount(companyId)).toBe(0);
+    // The same key again after the rollback: it was never taken.
+    const ids = await t.dataSource.transaction(async (manager) =>
+      (await publisher.publishBatch(events, { companyId, manager })).map((e) => e.id),
+    );
+    const arrived = await receiver.waitFor(2, '/batch/transaction', 10_000);
+    expect(new Set(arrived.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
+    expect(await eventCount(companyId)).toBe(2);
   });
 
   it('is documented: /docs-json lists POST /api/events/batch with a 202 answer', async () => {
