@@ -31,6 +31,8 @@ const CONNECTIONS = 200;
 const SECONDS = 30;
 const WINDOW_MS = 60_000; // the throttler's window (src/auth/auth.module.ts)
 const OK_STATUSES = new Set([200, 202]);
+/** How long a client waits for an answer (see where the load starts). */
+const CLIENT_TIMEOUT_SECONDS = 30;
 
 interface Tenant {
   companyId: string;
@@ -186,172 +188,181 @@ describe('the API under 200 concurrent clients', () => {
     await db?.drop();
   }, 15_000);
 
-  it('answers no 5xx, 429 with Retry-After above the limit, and serves every company', async () => {
-    // Each company: a subscription that gets contract.signed (so logs and deliveries exist) and
-    // one that does not; one delivery whose attempt is logged.
-    const tenants: Tenant[] = await Promise.all(
-      COMPANIES.map(async (companyId) => {
-        const tenant = {
-          companyId,
-          token: childToken(companyId, DELIVERY_PERMISSIONS),
-          firstRequestAt: Date.now(),
-        };
-        const subscriptionIds: string[] = [];
-        for (const events of [['contract.signed'], ['candidate.*']]) {
-          const created = await api(app, tenant, 'POST', '/api/webhooks', {
-            url: receiver.url(`/${companyId}`),
-            events,
-          });
-          expect(created.status).toBe(201);
-          subscriptionIds.push((created.json as { id: string }).id);
-        }
-        const published = await api(app, tenant, 'POST', '/api/events', CONTRACT_SIGNED);
-        expect(published.status).toBe(202);
-        let deliveryId: string | undefined;
-        const deadline = Date.now() + 10_000;
-        while (!deliveryId && Date.now() < deadline) {
-          await delay(250);
-          const logs = await api(app, tenant, 'GET', `/api/webhooks/${subscriptionIds[0]}/logs`);
-          expect(logs.status).toBe(200);
-          deliveryId = (logs.json as { items: { deliveryId: string }[] }).items[0]?.deliveryId;
-        }
-        if (!deliveryId) throw new Error(`no delivery was logged for ${companyId} within 10 s`);
-        return { ...tenant, subscriptionIds, deliveryId };
-      }),
-    );
-
-    const tally = new Tally();
-    const request = tenantRequests(tenants, CONTRACT_SIGNED_BODY);
-    /** One request of the mix: its path from the pass's company, its answer counted. */
-    const step = (
-      route: string,
-      method: 'GET' | 'POST',
-      pathOf: (tenant: Tenant) => string,
-      first = false,
-    ): autocannon.Request =>
-      request(
-        method,
-        pathOf,
-        {
-          sent: () => tally.sent.set(route, (tally.sent.get(route) ?? 0) + 1),
-          answered: (status, body, tenant, headers) =>
-            tally.record(route, tenant, status, body, headers),
-        },
-        first,
+  it(
+    'answers no 5xx, 429 with Retry-After above the limit, and serves every company',
+    async () => {
+      // Each company: a subscription that gets contract.signed (so logs and deliveries exist) and
+      // one that does not; one delivery whose attempt is logged.
+      const tenants: Tenant[] = await Promise.all(
+        COMPANIES.map(async (companyId) => {
+          const tenant = {
+            companyId,
+            token: childToken(companyId, DELIVERY_PERMISSIONS),
+            firstRequestAt: Date.now(),
+          };
+          const subscriptionIds: string[] = [];
+          for (const events of [['contract.signed'], ['candidate.*']]) {
+            const created = await api(app, tenant, 'POST', '/api/webhooks', {
+              url: receiver.url(`/${companyId}`),
+              events,
+            });
+            expect(created.status).toBe(201);
+            subscriptionIds.push((created.json as { id: string }).id);
+          }
+          const published = await api(app, tenant, 'POST', '/api/events', CONTRACT_SIGNED);
+          expect(published.status).toBe(202);
+          let deliveryId: string | undefined;
+          const deadline = Date.now() + 10_000;
+          while (!deliveryId && Date.now() < deadline) {
+            await delay(250);
+            const logs = await api(app, tenant, 'GET', `/api/webhooks/${subscriptionIds[0]}/logs`);
+            expect(logs.status).toBe(200);
+            deliveryId = (logs.json as { items: { deliveryId: string }[] }).items[0]?.deliveryId;
+          }
+          if (!deliveryId) throw new Error(`no delivery was logged for ${companyId} within 10 s`);
+          return { ...tenant, subscriptionIds, deliveryId };
+        }),
       );
-    const requests: autocannon.Request[] = [
-      step('GET /api/webhooks', 'GET', () => '/api/webhooks?limit=20', true),
-      step('GET /api/webhooks/:id', 'GET', (t) => `/api/webhooks/${t.subscriptionIds[0]}`),
-      step('GET /api/event-types', 'GET', () => '/api/event-types'),
-      step(
-        'GET /api/webhooks/:id/logs',
-        'GET',
-        (t) => `/api/webhooks/${t.subscriptionIds[0]}/logs?limit=10`,
-      ),
-      step('GET /api/deliveries/:id', 'GET', (t) => `/api/deliveries/${t.deliveryId}`),
-      step('GET /api/webhooks/:id', 'GET', (t) => `/api/webhooks/${t.subscriptionIds[1]}`),
-      step('POST /api/events', 'POST', () => '/api/events'),
-    ];
 
-    const okLatencies: number[] = [];
-    const errors: string[] = [];
-    let peakRss = rssMb(app.pid);
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(app.pid))), 1_000);
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: app.baseUrl,
-          connections: CONNECTIONS,
-          duration: SECONDS,
-          pipelining: 1,
-          timeout: 10,
-          requests,
-        },
-        (error: unknown, res: autocannon.Result) => (error ? reject(toError(error)) : resolve(res)),
-      );
-      instance.on('response', (_client, status, _bytes, ms) => {
-        if (status >= 200 && status < 300) okLatencies.push(ms);
-      });
-      instance.on('reqError', (error: unknown) => {
-        if (errors.length < 10) errors.push(toError(error).message);
-      });
-    });
-    const loadEnded = Date.now();
-    clearInterval(sampler);
-    const rssAfter = rssMb(app.pid);
-    peakRss = Math.max(peakRss, rssAfter);
-
-    const health = await fetch(`${app.baseUrl}/health`, { signal: AbortSignal.timeout(5_000) });
-    okLatencies.sort((a, b) => a - b);
-    const perCompany = tenants
-      .map((t) => {
-        const c = tally.byCompany.get(t.companyId) ?? { ok: 0, limited: 0 };
-        return `${t.companyId}:${c.ok}/${c.limited}`;
-      })
-      .join(',');
-    const summary = [
-      `api-load: ${CONNECTIONS} connections ${result.duration}s`,
-      `requests=${result.requests.total} counted=${tally.responses}`,
-      `2xx=${result['2xx']} 429=${tally.count(429)} 5xx=${result['5xx']}`,
-      `errors=${result.errors} timeouts=${result.timeouts}`,
-      `reqPerSec=${Math.round(result.requests.average)}`,
-      `p50=${result.latency.p50}ms p99=${result.latency.p99}ms max=${result.latency.max}ms`,
-      `2xxP50=${Math.round(percentile(okLatencies, 50))}ms`,
-      `2xxP99=${Math.round(percentile(okLatencies, 99))}ms`,
-      `retryAfter=${tally.retryAfterMin}..${tally.retryAfterMax}s`,
-      `perCompany(2xx/429)=${perCompany}`,
-      `rss=${rssAfter}MB peakRss=${peakRss}MB health=${health.status}`,
-      `loadavg=${loadavg()[0].toFixed(1)}/${cpus().length} cores`,
-    ];
-    console.log(summary.join(' '));
-
-    // The evidence behind the assertions below: every status, per route, and what was odd.
-    console.log(
-      `api-load detail: ${JSON.stringify({
-        byStatus: Object.fromEntries(tally.byStatus),
-        byRoute: Object.fromEntries(
-          [...tally.byRoute].map(([route, counts]) => [
-            route,
-            { sent: tally.sent.get(route) ?? 0, ...Object.fromEntries(counts) },
-          ]),
+      const tally = new Tally();
+      const request = tenantRequests(tenants, CONTRACT_SIGNED_BODY);
+      /** One request of the mix: its path from the pass's company, its answer counted. */
+      const step = (
+        route: string,
+        method: 'GET' | 'POST',
+        pathOf: (tenant: Tenant) => string,
+        first = false,
+      ): autocannon.Request =>
+        request(
+          method,
+          pathOf,
+          {
+            sent: () => tally.sent.set(route, (tally.sent.get(route) ?? 0) + 1),
+            answered: (status, body, tenant, headers) =>
+              tally.record(route, tenant, status, body, headers),
+          },
+          first,
+        );
+      const requests: autocannon.Request[] = [
+        step('GET /api/webhooks', 'GET', () => '/api/webhooks?limit=20', true),
+        step('GET /api/webhooks/:id', 'GET', (t) => `/api/webhooks/${t.subscriptionIds[0]}`),
+        step('GET /api/event-types', 'GET', () => '/api/event-types'),
+        step(
+          'GET /api/webhooks/:id/logs',
+          'GET',
+          (t) => `/api/webhooks/${t.subscriptionIds[0]}/logs?limit=10`,
         ),
-        unexpected: tally.unexpected,
-        badRetryAfter: tally.badRetryAfter,
-        errors,
-      })}`,
-    );
+        step('GET /api/deliveries/:id', 'GET', (t) => `/api/deliveries/${t.deliveryId}`),
+        step('GET /api/webhooks/:id', 'GET', (t) => `/api/webhooks/${t.subscriptionIds[1]}`),
+        step('POST /api/events', 'POST', () => '/api/events'),
+      ];
 
-    // No 5xx, no connection error or timeout.
-    expect(result['5xx']).toBe(0);
-    expect(tally.inRange(500, 600)).toBe(0);
-    expect(errors).toEqual([]);
-    expect(result.errors).toBe(0);
-    expect(result.timeouts).toBe(0);
-    // Every answer is a success or the throttler's 429: the mix itself is valid.
-    expect(tally.unexpected).toEqual([]);
-    expect(tally.responses).toBeGreaterThan(0);
-    // The throttler answers 429, and every 429 says when to come back.
-    expect(tally.count(429)).toBeGreaterThan(0);
-    expect({ bad: tally.badRetryAfterCount, samples: tally.badRetryAfter }).toEqual({
-      bad: 0,
-      samples: [],
-    });
-    // Every company is served, each within its own budget (one per window it was active in).
-    for (const tenant of tenants) {
-      const counts = tally.byCompany.get(tenant.companyId) ?? { ok: 0, limited: 0 };
-      const windows = Math.ceil((loadEnded - tenant.firstRequestAt) / WINDOW_MS);
-      expect({ company: tenant.companyId, served: counts.ok > 0 }).toEqual({
-        company: tenant.companyId,
-        served: true,
+      const okLatencies: number[] = [];
+      const errors: string[] = [];
+      let peakRss = rssMb(app.pid);
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(app.pid))), 1_000);
+      const result = await new Promise<autocannon.Result>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url: app.baseUrl,
+            connections: CONNECTIONS,
+            duration: SECONDS,
+            pipelining: 1,
+            // The claim here is correctness under saturation, not latency (the bench measures that):
+            // on a 2-core CI machine the app, PostgreSQL and this load generator share the cores
+            // (load average 5.5 in a failed run), and a request queued behind 199 others waited
+            // up to 10 s there (2xx p99 6 s). A client giving up after 30 s still sees a hang.
+            timeout: CLIENT_TIMEOUT_SECONDS,
+            requests,
+          },
+          (error: unknown, res: autocannon.Result) =>
+            error ? reject(toError(error)) : resolve(res),
+        );
+        instance.on('response', (_client, status, _bytes, ms) => {
+          if (status >= 200 && status < 300) okLatencies.push(ms);
+        });
+        instance.on('reqError', (error: unknown) => {
+          if (errors.length < 10) errors.push(toError(error).message);
+        });
       });
-      expect(counts.ok).toBeLessThanOrEqual(windows * RATE_LIMIT);
-      expect(counts.limited).toBeGreaterThan(0);
-    }
-    expect(tally.byCompany.has('none')).toBe(false);
-    // Still up and healthy afterwards.
-    expect(health.status).toBe(200);
-    expect(app.exit).toBeNull();
-  }, 50_000);
+      const loadEnded = Date.now();
+      clearInterval(sampler);
+      const rssAfter = rssMb(app.pid);
+      peakRss = Math.max(peakRss, rssAfter);
+
+      const health = await fetch(`${app.baseUrl}/health`, { signal: AbortSignal.timeout(5_000) });
+      okLatencies.sort((a, b) => a - b);
+      const perCompany = tenants
+        .map((t) => {
+          const c = tally.byCompany.get(t.companyId) ?? { ok: 0, limited: 0 };
+          return `${t.companyId}:${c.ok}/${c.limited}`;
+        })
+        .join(',');
+      const summary = [
+        `api-load: ${CONNECTIONS} connections ${result.duration}s`,
+        `requests=${result.requests.total} counted=${tally.responses}`,
+        `2xx=${result['2xx']} 429=${tally.count(429)} 5xx=${result['5xx']}`,
+        `errors=${result.errors} timeouts=${result.timeouts}`,
+        `reqPerSec=${Math.round(result.requests.average)}`,
+        `p50=${result.latency.p50}ms p99=${result.latency.p99}ms max=${result.latency.max}ms`,
+        `2xxP50=${Math.round(percentile(okLatencies, 50))}ms`,
+        `2xxP99=${Math.round(percentile(okLatencies, 99))}ms`,
+        `retryAfter=${tally.retryAfterMin}..${tally.retryAfterMax}s`,
+        `perCompany(2xx/429)=${perCompany}`,
+        `rss=${rssAfter}MB peakRss=${peakRss}MB health=${health.status}`,
+        `loadavg=${loadavg()[0].toFixed(1)}/${cpus().length} cores`,
+      ];
+      console.log(summary.join(' '));
+
+      // The evidence behind the assertions below: every status, per route, and what was odd.
+      console.log(
+        `api-load detail: ${JSON.stringify({
+          byStatus: Object.fromEntries(tally.byStatus),
+          byRoute: Object.fromEntries(
+            [...tally.byRoute].map(([route, counts]) => [
+              route,
+              { sent: tally.sent.get(route) ?? 0, ...Object.fromEntries(counts) },
+            ]),
+          ),
+          unexpected: tally.unexpected,
+          badRetryAfter: tally.badRetryAfter,
+          errors,
+        })}`,
+      );
+
+      // No 5xx, no connection error or timeout.
+      expect(result['5xx']).toBe(0);
+      expect(tally.inRange(500, 600)).toBe(0);
+      expect(errors).toEqual([]);
+      expect(result.errors).toBe(0);
+      expect(result.timeouts).toBe(0);
+      // Every answer is a success or the throttler's 429: the mix itself is valid.
+      expect(tally.unexpected).toEqual([]);
+      expect(tally.responses).toBeGreaterThan(0);
+      // The throttler answers 429, and every 429 says when to come back.
+      expect(tally.count(429)).toBeGreaterThan(0);
+      expect({ bad: tally.badRetryAfterCount, samples: tally.badRetryAfter }).toEqual({
+        bad: 0,
+        samples: [],
+      });
+      // Every company is served, each within its own budget (one per window it was active in).
+      for (const tenant of tenants) {
+        const counts = tally.byCompany.get(tenant.companyId) ?? { ok: 0, limited: 0 };
+        const windows = Math.ceil((loadEnded - tenant.firstRequestAt) / WINDOW_MS);
+        expect({ company: tenant.companyId, served: counts.ok > 0 }).toEqual({
+          company: tenant.companyId,
+          served: true,
+        });
+        expect(counts.ok).toBeLessThanOrEqual(windows * RATE_LIMIT);
+        expect(counts.limited).toBeGreaterThan(0);
+      }
+      expect(tally.byCompany.has('none')).toBe(false);
+      // Still up and healthy afterwards.
+      expect(health.status).toBe(200);
+      expect(app.exit).toBeNull();
+    },
+    50_000 + CLIENT_TIMEOUT_SECONDS * 1_000,
+  );
 });
 
 function toError(error: unknown): Error {
