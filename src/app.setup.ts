@@ -1,15 +1,10 @@
-import {
-  type INestApplication,
-  type LogLevel as NestLogLevel,
-  ValidationPipe,
-} from '@nestjs/common';
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { JsonLogger } from './logging/json-logger';
 import { logRequests, ServerErrorCauseInterceptor } from './logging/request-logging';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import type { LogLevel } from './config/app-config';
 import { DatabaseUnavailableInterceptor } from './webhooks';
 import { hasLoneSurrogate } from './common/storable-text';
 
@@ -19,17 +14,6 @@ export const BATCH_BODY_LIMIT = '5mb';
 const BATCH_ROUTE = '/api/events/batch';
 /** Deepest nesting of arrays and objects a JSON body may have (validation recurses through it). */
 export const JSON_MAX_DEPTH = 32;
-
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
-export function nestLogLevels(level: LogLevel): NestLogLevel[] {
-  return NEST_LEVELS[level];
-}
 
 /**
  * Logging, security headers, body parsing, validation, error shape and Swagger: shared by main.ts

@@ -3,9 +3,10 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { configureApp, nestLogLevels } from './app.setup';
+import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase } from './database/embedded-database';
+import { createPinoLogger, JsonLogger } from './logging/json-logger';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -18,14 +19,15 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  // JSON lines from the first one: Nest's own logger is pino's until the app hands over its own.
+  Logger.overrideLogger(new JsonLogger(createPinoLogger(config.logLevel)));
   const logger = new Logger('Bootstrap');
-  Logger.overrideLogger(nestLogLevels(config.logLevel));
   config.warnings.forEach((w) => logger.warn(w));
 
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await EmbeddedDatabase.start(config.dataDir);
+    embedded = await EmbeddedDatabase.start(config.dataDir, { ownSignals: true });
     databaseUrl = embedded.url();
     logger.log(
       `Embedded PostgreSQL running on 127.0.0.1:${embedded.port} (${embedded.databaseDir})`,
@@ -39,15 +41,15 @@ async function bootstrap(): Promise<void> {
   );
   configureApp(app, { shutdownHooks: embedded === null });
   // Nest's shutdown hooks close the app on SIGTERM/SIGINT. With the embedded server, this one
-  // handler does it instead (one close, then the server, then exit 0).
+  // handler does it instead: the app first (its leases released), then the server, then exit 0.
   if (embedded) {
     const server = embedded;
     const stop = (): void =>
       void app.close().finally(() => server.stop().finally(() => process.exit(0)));
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, stop);
   }
-  await app.listen(config.port);
+  if (config.host) await app.listen(config.port, config.host);
+  else await app.listen(config.port);
   logger.log(`Listening on ${await app.getUrl()} (Swagger UI at /docs)`);
 }
 

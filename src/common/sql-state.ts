@@ -12,3 +12,11 @@ export function sqlState(error: unknown): string | undefined {
 export function isRefusedStatement(error: unknown): boolean {
   return /^(22|23|42)/.test(sqlState(error) ?? '');
 }
+
+/**
+ * The server is shutting down and ended the session (57P01 admin_shutdown): an operator's stop,
+ * or Ctrl-C, which reaches the embedded server too. Expected, not a fault of ours.
+ */
+export function isServerShutdown(error: unknown): boolean {
+  return sqlState(error) === '57P01';
+}

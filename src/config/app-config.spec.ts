@@ -71,6 +71,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       PORT: '8080',
+      HOST: '10.0.0.5',
       DATABASE_URL: 'postgres://app:pw@db.internal:5432/webhooks',
       DATA_DIR: '/var/lib/webhooks',
       MIGRATIONS_RUN: 'false',
@@ -88,6 +89,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       env: 'production',
       port: 8080,
+      host: '10.0.0.5',
       databaseUrl: 'postgres://app:pw@db.internal:5432/webhooks',
       dataDir: '/var/lib/webhooks',
       migrationsRun: false,
@@ -103,6 +105,14 @@ describe('loadConfig', () => {
       circuitCooldownSeconds: 90,
       warnings: [],
     });
+  });
+
+  it('listens on 127.0.0.1 only outside production (its keys are public), on every interface in production', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: JWT_SECRET };
+    expect(loadConfig({ ...production, WEBHOOKS_SECRET_KEY: SECRET_KEY }).host).toBeUndefined();
   });
 
   it('ignores variables it does not know', () => {

@@ -41,6 +41,12 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT = 3000;
 
+  /** The interface to listen on; by default 127.0.0.1 in development and test, every one in production. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  HOST?: string;
+
   @IsOptional()
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
@@ -105,6 +111,8 @@ export class EnvironmentVariables {
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   port: number;
+  /** The interface to listen on (undefined: every one). */
+  host: string | undefined;
   /** null: run an embedded PostgreSQL under dataDir. */
   databaseUrl: string | null;
   dataDir: string;
@@ -170,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     env: vars.NODE_ENV,
     port: vars.PORT,
+    // Outside production the signing keys are fixed, public ones: nothing but this machine may call.
+    host: vars.HOST ?? (production ? undefined : '127.0.0.1'),
     databaseUrl: vars.DATABASE_URL ?? null,
     dataDir: path.resolve(vars.DATA_DIR),
     migrationsRun: vars.MIGRATIONS_RUN,

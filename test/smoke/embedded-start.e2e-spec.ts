@@ -89,8 +89,12 @@ function appEnv(dataDir: string, port: number | string, extra: NodeJS.ProcessEnv
   return env;
 }
 
-function startApp(env: NodeJS.ProcessEnv): RunningApp {
-  const child = spawn(process.execPath, [MAIN], {
+/** Starts the built app (`node dist/src/main.js`), or `command` (e.g. through npm). */
+function startApp(
+  env: NodeJS.ProcessEnv,
+  [file, args]: [string, string[]] = [process.execPath, [MAIN]],
+): RunningApp {
+  const child = spawn(file, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -186,6 +190,39 @@ async function runToExit(env: NodeJS.ProcessEnv): Promise<{ exit: Exit; stderr: 
   }
 }
 
+/** A JSON log line, or null when the line is not JSON. */
+function parsedLine(line: string): { level?: number; msg?: string; pid?: number } | null {
+  try {
+    return JSON.parse(line) as { level?: number; msg?: string; pid?: number };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The lines of `output` at warn level or above (or not JSON at all), and those saying the database
+ * went away under the app (logged at info when the server itself was shutting down).
+ */
+function warningsIn(output: string): string[] {
+  return output
+    .split('\n')
+    .filter(Boolean)
+    .filter(
+      (line) =>
+        (parsedLine(line)?.level ?? 100) >= 40 ||
+        /Releasing leases failed|notifications unavailable/.test(line),
+    );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function postmasterPidFile(dataDir: string): string {
   return path.join(dataDir, 'postgres', 'postmaster.pid');
 }
@@ -216,7 +253,7 @@ describe('built app on the embedded PostgreSQL (smoke)', () => {
     buildIfStale();
     expect(existsSync(MAIN)).toBe(true);
     dataDir = newDataDir();
-    const env = appEnv(dataDir, await freePort());
+    const env = appEnv(dataDir, await freePort(), { LOG_LEVEL: 'info' });
     first = startApp(env);
     await waitUntilHealthy(first);
     token = mintToken(env);
@@ -309,11 +346,42 @@ describe('built app on the embedded PostgreSQL (smoke)', () => {
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
   });
 
-  it('stops on SIGTERM with exit code 0 and stops its embedded PostgreSQL', async () => {
+  it('logs JSON lines from the first one, and listens on 127.0.0.1 only in development', () => {
+    const lines = first.output().split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((line) => parsedLine(line) === null)).toEqual([]);
+    expect(lines.map((line) => parsedLine(line)?.msg)).toContain(
+      `Listening on http://127.0.0.1:${first.port} (Swagger UI at /docs)`,
+    );
+  });
+
+  it('stops on SIGTERM with exit code 0, its leases released before its embedded PostgreSQL stops', async () => {
     expect(existsSync(postmasterPidFile(dataDir))).toBe(true);
+    const before = first.output().length;
     const exit = await stopApp(first);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(existsSync(postmasterPidFile(dataDir))).toBe(false);
+    expect(warningsIn(first.output().slice(before))).toEqual([]);
+  });
+
+  it('`npm run start:prod` stopped by SIGTERM to npm leaves nothing running, without a warning', async () => {
+    const dir = newDataDir();
+    const app = startApp(appEnv(dir, await freePort(), { LOG_LEVEL: 'info' }), [
+      'npm',
+      ['run', '--silent', 'start:prod'],
+    ]);
+    await waitUntilHealthy(app);
+    const listening = app.output().split('\n').map(parsedLine);
+    const nodePid = listening.find((line) => line?.msg?.startsWith('Listening on'))?.pid;
+    expect(nodePid).toEqual(expect.any(Number));
+    expect(nodePid).not.toBe(app.child.pid);
+    const before = app.output().length;
+    app.child.kill('SIGTERM');
+    expect(await exitWithin(app, 20_000)).toEqual({ code: 0, signal: null });
+    for (let i = 0; i < 50 && isAlive(nodePid!); i++) await sleep(100);
+    expect(isAlive(nodePid!)).toBe(false);
+    expect(existsSync(postmasterPidFile(dir))).toBe(false);
+    expect(warningsIn(app.output().slice(before))).toEqual([]);
   });
 
   it('starts again on the same DATA_DIR and still has the subscription', async () => {

@@ -4,6 +4,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { isServerShutdown } from '../../common/sql-state';
 import { errorMessage } from '../common/error-message';
 import type { ClaimedDelivery } from '../queue/claimed-delivery';
 import { DeliveryQueue } from '../queue/delivery-queue.repository';
@@ -78,9 +79,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     try {
       await this.queue.releaseAll();
     } catch (error) {
-      this.logger.warn(
-        `Releasing leases failed (${errorMessage(error)}); they expire by themselves`,
-      );
+      const message = `Releasing leases failed (${errorMessage(error)}); they expire by themselves`;
+      // The database stopping at the same time (Ctrl-C reaches the embedded server too).
+      if (isServerShutdown(error)) this.logger.log(message);
+      else this.logger.warn(message);
     }
     await this.attempts.close();
   }

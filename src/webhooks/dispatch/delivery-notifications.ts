@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { DELIVERIES_CHANNEL } from '../queue/outbox.statements';
 import { WebhooksSettings } from '../webhooks-settings';
 import { DispatchSignal } from './dispatch-signal';
+import { isServerShutdown } from '../../common/sql-state';
 import { errorMessage } from '../common/error-message';
 
 /**
@@ -81,9 +82,9 @@ export class DeliveryNotifications implements OnApplicationBootstrap, BeforeAppl
     release?.(error instanceof Error ? error : new Error(String(error)));
     this.failures++;
     const delay = Math.min(10_000, 250 * 2 ** Math.min(this.failures, 6));
-    this.logger.warn(
-      `Delivery notifications unavailable (${errorMessage(error)}); retrying in ${delay} ms`,
-    );
+    const message = `Delivery notifications unavailable (${errorMessage(error)}); retrying in ${delay} ms`;
+    if (isServerShutdown(error)) this.logger.log(message);
+    else this.logger.warn(message);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
     this.retryTimer.unref();
   }
