@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Registry, register } from 'prom-client';
 
 /** prom-client's default registry: the webhook module's metrics (and any the host adds). */
@@ -33,7 +33,11 @@ export class MetricsController {
   /** Prometheus text format; no authentication. Process metrics refreshed every 5 s at most. */
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)
-  @ApiOkResponse({ description: 'Prometheus metrics', schema: { type: 'string' } })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus metrics (text format 0.0.4)',
+    schema: { type: 'string' },
+  })
   async metrics(): Promise<string> {
     const [own, process] = await Promise.all([metricsRegistry.metrics(), processMetrics()]);
     return `${own}\n${process}`;

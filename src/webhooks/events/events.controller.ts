@@ -26,6 +26,9 @@ import { PublishedEventDto, PublishEventDto } from './dto/publish-event.dto';
 import { MAX_IDEMPOTENCY_KEY } from '../queue/idempotency';
 import { type BatchEventInput, WebhookPublisher } from './webhook-publisher.service';
 
+/** As the header's name is written: the document lists it once, optional. */
+const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
 @ApiTags('events')
 @Controller('api/events')
 @RequirePermissions(EVENTS_PUBLISH_PERMISSION)
@@ -38,7 +41,7 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   @ApiHeader({
-    name: 'Idempotency-Key',
+    name: IDEMPOTENCY_HEADER,
     required: false,
     description:
       'Same key within 24 h and same body: the same id, nothing new. Different body: 422.',
@@ -49,7 +52,7 @@ export class EventsController {
   async publish(
     @CurrentPrincipal() principal: WebhooksPrincipal,
     @Body() body: PublishEventDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers(IDEMPOTENCY_HEADER) idempotencyKey?: string,
   ): Promise<PublishedEventDto> {
     if (
       idempotencyKey !== undefined &&
