@@ -364,15 +364,19 @@ describe('hand-off: deliveries created by a publish go straight to this instance
       const y = { companyId: 'spill-global-y', path: '/spill/global-y' };
       const xId = (await f.helpers.subscribe(x.companyId, x.path)).id;
       await f.helpers.subscribe(y.companyId, y.path);
-      f.receiver.script(x.path, ...answers(4, 20), ...answers(4, 800), ...answers(20, 200));
+      f.receiver.script(x.path, ...answers(4, 20), ...answers(4, 2000), ...answers(20, 200));
       f.receiver.script(y.path, ...answers(4, 20), ...answers(6, 2000));
       for (const { companyId, path } of [x, y]) {
         await publishMany(f.t, companyId, 4);
         await f.receiver.waitFor(4, path, 5000);
       }
-      // X's 4 slots busy for 800 ms.
+      // X's 4 slots busy for 2 s, so that X is still at its bound when its burst is published
+      // below, after the wait for the next poll.
       await publishMany(f.t, x.companyId, 4);
       await f.receiver.waitFor(8, x.path, 5000);
+      // If those 4 came through a claim that filled its room (X's earlier slots still finishing),
+      // hand-off waits for the next claim to come back short: at the latest the next poll (1 s).
+      await sleep(1100);
       const before = await taken(f.t);
       // X's next publish gets spill room (X is at its bound) but is held before its commit: the
       // deliveries' foreign key waits for this lock on X's subscription row.
