@@ -6,7 +6,11 @@ import { JsonLogger } from './logging/json-logger';
 import { logRequests, ServerErrorCauseInterceptor } from './logging/request-logging';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { DatabaseUnavailableInterceptor } from './webhooks';
+import { sendDomainError } from './common/error-response';
+import { documentErrorShape } from './common/error-schema';
+import { HttpErrorFilter } from './common/http-error.filter';
 import { hasLoneSurrogate } from './common/storable-text';
+import { validationException } from './common/validation-errors';
 
 export const JSON_BODY_LIMIT = '256kb';
 /** `POST /api/events/batch` takes up to 500 events: its own, larger limit. */
@@ -52,8 +56,10 @@ export function configureApp(
       forbidNonWhitelisted: true,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
+      exceptionFactory: validationException,
     }),
   );
+  app.useGlobalFilters(new HttpErrorFilter());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -65,7 +71,7 @@ export function configureApp(
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentErrorShape(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 
@@ -81,10 +87,9 @@ function rejectNonJsonBodies(req: Request, res: Response, next: NextFunction): v
   const length = Number(req.headers['content-length'] ?? 0);
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
   if (BODY_METHODS.has(req.method) && hasBody && req.path.startsWith('/api/') && !req.is('json')) {
-    res.status(400).json({
-      statusCode: 400,
-      message: ['body must be JSON (Content-Type: application/json)'],
-      error: 'Bad Request',
+    sendDomainError(res, 400, {
+      code: 'INVALID_BODY',
+      message: 'body must be JSON (Content-Type: application/json)',
     });
     return;
   }
@@ -99,10 +104,9 @@ function rejectNonJsonBodies(req: Request, res: Response, next: NextFunction): v
  */
 function rejectUnsafeBodies(req: Request, res: Response, next: NextFunction): void {
   if (req.url.includes('%00') || req.url.includes('\u0000')) {
-    res.status(400).json({
-      statusCode: 400,
-      message: ['URL must not contain NUL characters (%00)'],
-      error: 'Bad Request',
+    sendDomainError(res, 400, {
+      code: 'INVALID_URL',
+      message: 'URL must not contain NUL characters (%00)',
     });
     return;
   }
@@ -110,7 +114,7 @@ function rejectUnsafeBodies(req: Request, res: Response, next: NextFunction): vo
   const problem =
     body !== null && typeof body === 'object' ? unsafeJson(body, JSON_MAX_DEPTH) : null;
   if (problem) {
-    res.status(400).json({ statusCode: 400, message: [problem], error: 'Bad Request' });
+    sendDomainError(res, 400, { code: 'INVALID_BODY', message: problem });
     return;
   }
   next();
@@ -157,23 +161,24 @@ function bodyParserErrors(
 ): void {
   if (!error) return next();
   if (error.type === 'entity.too.large') {
-    res.status(413).json({
-      statusCode: 413,
-      message: [`body must be at most ${sizeInWords(error.limit)}`],
-      error: 'Payload Too Large',
+    sendDomainError(res, 413, {
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `body must be at most ${sizeInWords(error.limit)}`,
     });
     return;
   }
   if (error.type === 'entity.parse.failed') {
-    res.status(400).json({
-      statusCode: 400,
-      message: [`body is not valid JSON: ${error.message ?? 'parse error'}`],
-      error: 'Bad Request',
+    sendDomainError(res, 400, {
+      code: 'INVALID_BODY',
+      message: `body is not valid JSON: ${error.message ?? 'parse error'}`,
     });
     return;
   }
   const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 400;
-  res.status(status).json({ statusCode: status, message: [error.message ?? 'bad request body'] });
+  sendDomainError(res, status, {
+    code: 'INVALID_BODY',
+    message: error.message ?? 'bad request body',
+  });
 }
 
 /** A body limit in bytes as people write it: 262144 is "256 KiB", 5242880 "5 MiB". */

@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpException, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
@@ -22,8 +23,15 @@ export class HealthController {
    */
   @Get()
   @HealthCheck()
-  check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.ping()]);
+  async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.ping()]);
+    } catch (error) {
+      // A failed check answers its report (what is down) with 503, not the API's error shape.
+      if (!(error instanceof HttpException)) throw error;
+      res.status(error.getStatus());
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 
   private ping(): Promise<HealthIndicatorResult> {
