@@ -3,34 +3,18 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDefined,
   IsOptional,
   IsString,
   Length,
-  MaxLength,
 } from 'class-validator';
 import { MAX_IDEMPOTENCY_KEY } from '../../queue/idempotency';
+import { PublishEventDto } from './publish-event.dto';
 
 /** The most events one batch request may carry. */
 export const MAX_BATCH_EVENTS = 500;
 
-export class BatchEventDto {
-  /**
-   * A catalog event type (GET /api/event-types).
-   * @example candidate.created
-   */
-  @IsString()
-  @MaxLength(200)
-  type!: string;
-
-  @ApiProperty({
-    description: "The event's data; must match the type's JSON Schema.",
-    type: 'object',
-    additionalProperties: true,
-  })
-  @IsDefined()
-  data!: unknown;
-
+/** An event of a batch: a single publish's body, and its own idempotency key. */
+export class BatchEventDto extends PublishEventDto {
   /**
    * As the Idempotency-Key header of a single publish: the same key within 24 h and the same
    * type and data answer the earlier event's id; another body refuses the batch (422). At most
