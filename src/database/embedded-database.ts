@@ -8,7 +8,8 @@ import { freePort } from './free-port';
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this PID exists (signal 0 tests without sending). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

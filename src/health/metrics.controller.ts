@@ -19,10 +19,12 @@ let processText: { text: Promise<string>; at: number } | null = null;
 
 function processMetrics(now = Date.now()): Promise<string> {
   if (!processText || now - processText.at >= PROCESS_METRICS_TTL_MS) {
-    const text = processRegistry.metrics();
-    processText = { text, at: now };
-    // A failed collection is not kept: the next scrape tries again.
-    text.catch(() => (processText = null));
+    const entry = { text: processRegistry.metrics(), at: now };
+    processText = entry;
+    // A failed collection is not kept: the next scrape tries again (a newer one stays).
+    entry.text.catch(() => {
+      if (processText === entry) processText = null;
+    });
   }
   return processText.text;
 }

@@ -1,3 +1,4 @@
+import { isAlive } from '../../src/database/embedded-database';
 import { freePort } from '../../src/database/free-port';
 /**
  * Smoke test of the built app (`node dist/src/main.js`) on its embedded PostgreSQL: no
@@ -212,15 +213,6 @@ function warningsIn(output: string): string[] {
         (parsedLine(line)?.level ?? 100) >= 40 ||
         /Releasing leases failed|notifications unavailable/.test(line),
     );
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function postmasterPidFile(dataDir: string): string {

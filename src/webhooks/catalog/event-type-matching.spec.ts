@@ -2,7 +2,6 @@ import {
   EVENT_FILTER_PATTERN,
   EVENT_TYPE_PATTERN,
   filtersMatching,
-  matchesAnyEventFilter,
   matchesEventFilter,
 } from './event-type-matching';
 
@@ -33,18 +32,6 @@ const MATCHES: [string, string, boolean][] = [
 describe('matchesEventFilter', () => {
   it.each(MATCHES)('%s on %s: %s', (filter, type, expected) => {
     expect(matchesEventFilter(filter, type)).toBe(expected);
-  });
-});
-
-describe('matchesAnyEventFilter', () => {
-  it.each<[string[], string, boolean]>([
-    [[], 'candidate.created', false],
-    [['contract.signed'], 'candidate.created', false],
-    [['contract.signed', 'candidate.*'], 'candidate.created', true],
-    [['contract.*', 'training.completed'], 'training.completed', true],
-    [['*'], 'webhook.ping', true],
-  ])('%j on %s: %s', (filters, type, expected) => {
-    expect(matchesAnyEventFilter(filters, type)).toBe(expected);
   });
 });
 

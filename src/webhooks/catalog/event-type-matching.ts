@@ -11,10 +11,6 @@ export function matchesEventFilter(filter: string, type: string): boolean {
   return filter === type;
 }
 
-export function matchesAnyEventFilter(filters: readonly string[], type: string): boolean {
-  return filters.some((filter) => matchesEventFilter(filter, type));
-}
-
 /**
  * The filters a stored subscription row can be matched with in SQL: the type itself, `*`, and
  * every wildcard prefix (`a.b.c` -> `a.*`, `a.b.*`). A subscription matches when its `events`

@@ -15,6 +15,8 @@ import { bytesPerDelivery, sortGroupRows } from './group-rows';
 /** What a batch's transaction wrote, for what follows its commit. */
 interface WrittenBatch {
   answers: PublishedEvent[];
+  /** Events stored (the others replayed an earlier one). */
+  stored: number;
   leased: ClaimedDelivery[];
   pending: string[];
   /** Some deliveries wait in the table: the dispatchers are woken. */
@@ -47,7 +49,12 @@ export class BatchWriter {
    */
   async publish(events: OutboxEvent[], manager?: EntityManager): Promise<PublishedEvent[]> {
     if (events.length === 0) return [];
-    if (manager) return (await this.write(manager, events, null)).answers;
+    if (manager) {
+      const written = await this.write(manager, events, null);
+      // Counted at the write, as a single publish in a caller's transaction is.
+      deliveryMetrics.published.inc(written.stored);
+      return written.answers;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.publishAlone(events);
@@ -67,6 +74,7 @@ export class BatchWriter {
       throw error;
     }
     if (reservation) this.handoff.adopt(reservation, written.leased, written.pending);
+    deliveryMetrics.published.inc(written.stored);
     if (written.waiting) this.signal.wake();
     return written.answers;
   }
@@ -97,8 +105,8 @@ export class BatchWriter {
     }
     const waiting = sorted.created > sorted.leased.length || batches.length > 0;
     if (waiting) await this.outbox.notify(manager);
-    deliveryMetrics.published.inc(stored.length);
     return {
+      stored: stored.length,
       answers: events.map((e) => {
         const earlier = replayed.get(e.id);
         if (earlier) return { id: earlier, deliveries: 0, replayed: true };
