@@ -121,7 +121,8 @@ export class BatchWriter {
   /**
    * The earlier event's id for each keyed event whose key the company used within the window;
    * throws (422, naming the event) when one was used with another body. Keys held by events older
-   * than the window are given up (`freeExpired`); after the insert none can be.
+   * than the window are given up (`freeExpired`); after the insert, a key found free again is a
+   * race lost to the purge, answered as a serialization failure.
    */
   private async replays(
     manager: EntityManager,
@@ -143,8 +144,14 @@ export class BatchWriter {
       const decision = decideKey(event.idempotency!, holder, Date.now());
       if (decision.kind === 'replay') {
         replayed.set(event.id, decision.id);
-      } else if (decision.kind === 'reused' || !freeExpired) {
+      } else if (decision.kind === 'reused') {
         throw keyReusedIn(index.get(event.id)!);
+      } else if (!freeExpired) {
+        // The key's holder was gone again (purged) by the time it was looked up after the insert
+        // skipped it: nothing to answer from. A serialization failure: the batch is tried again.
+        throw Object.assign(new Error('an idempotency key changed hands during the batch'), {
+          code: '40001',
+        });
       } else if (holder) {
         expired.push(holder.id);
       }
