@@ -20,11 +20,14 @@ const KIND_CONSTRAINTS = new Set([
   'whitelistValidation',
 ]);
 
+/** One thing wrong with a request, named by its field's path. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 /** Each failed constraint's message that applies, with the property's path, in order. */
-export function validationProblems(
-  errors: ValidationError[],
-  parent = '',
-): { field: string; message: string }[] {
+export function validationProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const constraints = Object.entries(error.constraints ?? {});

@@ -137,6 +137,13 @@ describe('POST /api/events/batch', () => {
       }
     }
     expect(unnamed).toEqual([]);
+    // A value of the wrong kind is told only that, as the single-event routes do.
+    const wrongKind = messagesOf(
+      await post(companyId, { events: [signed(), { type: 5, data: contractSigned() }] }).expect(
+        400,
+      ),
+    );
+    expect(wrongKind).toEqual(['events.1.type must be a string']);
     await expectNothingStored(companyId);
   });
 

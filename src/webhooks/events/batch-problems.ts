@@ -1,18 +1,14 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
+import { type FieldProblem, validationProblems } from '../../common/validation-errors';
 import type { EventCatalog } from '../catalog/event-catalog.service';
 import { BatchEventDto } from './dto/publish-batch.dto';
 
-/** One thing wrong with a batch, named by its field (`events.<i>.<field>`). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
 /**
  * Everything wrong with a batch's events, each named by index and field, so that one answer lists
- * every bad event: the shape of each (an object with a string `type`, a `data`, an optional key of
- * 1 to 255 characters, nothing else; class-validator with the DTO's rules), then, for an event of
+ * every bad event (`events.<i>.<field>`): the shape of each (an object with a string `type`, a
+ * `data`, an optional key of 1 to 255 characters, nothing else; class-validator with the DTO's
+ * rules, in the ValidationPipe's words, only the constraints that apply), then, for an event of
  * the right shape, its type in the catalog, its data against the type's schema, and its key not
  * used earlier in the batch.
  */
@@ -33,7 +29,7 @@ export function batchProblems(events: readonly unknown[], catalog: EventCatalog)
       forbidNonWhitelisted: true,
     });
     if (shape.length > 0) {
-      problems.push(...shape.flatMap((error) => shapeProblems(error, at)));
+      problems.push(...validationProblems(shape, at));
       return;
     }
     const { type, data, idempotencyKey: key } = event as BatchEventDto;
@@ -60,12 +56,4 @@ export function batchProblems(events: readonly unknown[], catalog: EventCatalog)
     }
   });
   return problems;
-}
-
-/** class-validator's constraints of one property, in the ValidationPipe's words, under `at`. */
-function shapeProblems(error: ValidationError, at: string): FieldProblem[] {
-  return Object.values(error.constraints ?? {}).map((message) => ({
-    field: `${at}.${error.property}`,
-    message: `${at}.${message}`,
-  }));
 }
