@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { App } from 'supertest/types';
 import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
-import { createTestApp, type TestApp } from '../support/test-app';
-import { eventually, TestReceiver } from '../support/receiver';
-import { contractSigned, deliveryHelpers } from '../support/delivery-harness';
-import { DELIVERY_ENV, HR, MANAGE, PUBLISH, QUIET_MS, UUID } from '../support/constants';
+import { eventually } from '../support/receiver';
+import { contractSigned, deliveryFixture } from '../support/delivery-harness';
+import { HR, MANAGE, QUIET_MS, UUID } from '../support/constants';
 import { sleep } from '../support/time';
 
 interface BatchEvent {
@@ -23,26 +21,20 @@ const signed = (idempotencyKey?: string): BatchEvent => ({
 const newKey = (name: string) => `${name}-${randomUUID()}`;
 
 describe('POST /api/events/batch', () => {
-  let t: TestApp;
-  let receiver: TestReceiver;
-  let server: App;
-  const helpers = deliveryHelpers(
-    () => t,
-    () => receiver,
-    [PUBLISH, MANAGE],
-  );
+  const f = deliveryFixture();
+  const { helpers } = f;
   const auth = helpers.auth;
   const subscribe = (companyId: string, path: string, extra: Record<string, unknown> = {}) =>
     helpers.subscribe(companyId, path, { events: ['contract.signed'], ...extra });
 
   const post = (companyId: string, body: object, permissions?: string[]) =>
-    request(server).post('/api/events/batch').set(auth(companyId, permissions)).send(body);
+    request(f.server).post('/api/events/batch').set(auth(companyId, permissions)).send(body);
   const idsOf = (res: { body: unknown }) => (res.body as { ids: string[] }).ids;
   const idOf = (res: { body: unknown }) => (res.body as { id: string }).id;
   const messagesOf = (res: { body: unknown }) => (res.body as { message: string[] }).message;
 
   const rowCount = async (table: 'webhook_events' | 'webhook_deliveries', companyId: string) => {
-    const [{ count }] = await t.dataSource.query<[{ count: number }]>(
+    const [{ count }] = await f.t.dataSource.query<[{ count: number }]>(
       `SELECT count(*)::int AS count FROM ${table} WHERE company_id = $1`,
       [companyId],
     );
@@ -54,16 +46,6 @@ describe('POST /api/events/batch', () => {
     expect(await rowCount('webhook_deliveries', companyId)).toBe(0);
   };
 
-  beforeAll(async () => {
-    t = await createTestApp(DELIVERY_ENV);
-    receiver = await TestReceiver.start();
-    server = t.app.getHttpServer() as App;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await receiver?.close();
-  });
-
   it('202 {ids} in request order; each event delivered with its id as webhook-id', async () => {
     const companyId = 'batch-order';
     await subscribe(companyId, '/batch/order');
@@ -74,9 +56,9 @@ describe('POST /api/events/batch', () => {
     expect(new Set(ids).size).toBe(3);
     expect(await eventCount(companyId)).toBe(3);
 
-    const requests = await receiver.waitFor(3, '/batch/order', 15_000);
+    const requests = await f.receiver.waitFor(3, '/batch/order', 15_000);
     await sleep(QUIET_MS);
-    expect(receiver.on('/batch/order')).toHaveLength(3);
+    expect(f.receiver.on('/batch/order')).toHaveLength(3);
     const received = new Map(
       requests.map((r) => [
         r.headers['webhook-id'],
@@ -102,7 +84,7 @@ describe('POST /api/events/batch', () => {
     expect(messages.filter((m) => /^events\.[02]\b/.test(m))).toEqual([]);
     await expectNothingStored(companyId);
     await sleep(QUIET_MS);
-    expect(receiver.on('/batch/bad')).toHaveLength(0);
+    expect(f.receiver.on('/batch/bad')).toHaveLength(0);
   });
 
   it('names every bad event, whatever is wrong with it (its shape or its type and data)', async () => {
@@ -190,7 +172,7 @@ describe('POST /api/events/batch', () => {
     expect(new Set(ids).size).toBe(500);
     expect(await eventCount(companyId)).toBe(500);
 
-    const single = await request(server)
+    const single = await request(f.server)
       .post('/api/events')
       .set(auth(companyId))
       .send({ type: 'webhook.ping', data: { subscriptionId: 's', message: 'x'.repeat(280_000) } })
@@ -242,9 +224,9 @@ describe('POST /api/events/batch', () => {
     const stored = [...new Set([...firstIds, ...secondIds, ...replayIds])];
     expect(stored).toHaveLength(5);
     expect(await rowCount('webhook_deliveries', companyId)).toBe(5);
-    const requests = await receiver.waitFor(5, '/batch/replay', 15_000);
+    const requests = await f.receiver.waitFor(5, '/batch/replay', 15_000);
     await sleep(QUIET_MS);
-    expect(receiver.on('/batch/replay')).toHaveLength(5);
+    expect(f.receiver.on('/batch/replay')).toHaveLength(5);
     expect(requests.map((r) => r.headers['webhook-id']).sort()).toEqual(stored.sort());
   });
 
@@ -269,15 +251,15 @@ describe('POST /api/events/batch', () => {
     const ids = idsOf(await post(companyId, { events: fresh }).expect(202));
     expect(new Set([earlierId, ...ids]).size).toBe(3);
     expect(await eventCount(companyId)).toBe(3);
-    await receiver.waitFor(3, '/batch/reused', 15_000);
+    await f.receiver.waitFor(3, '/batch/reused', 15_000);
     await sleep(QUIET_MS);
-    expect(receiver.on('/batch/reused')).toHaveLength(3);
+    expect(f.receiver.on('/batch/reused')).toHaveLength(3);
   });
 
   it('keys are shared with the Idempotency-Key header of POST /api/events, both ways', async () => {
     const companyId = 'batch-header';
     const single = (key: string, event: BatchEvent) =>
-      request(server)
+      request(f.server)
         .post('/api/events')
         .set(auth(companyId))
         .set('Idempotency-Key', key)
@@ -313,7 +295,7 @@ describe('POST /api/events/batch', () => {
     const companyId = 'batch-old-key';
     const event = signed(newKey('old'));
     const [first] = idsOf(await post(companyId, { events: [event] }).expect(202));
-    await t.dataSource.query(
+    await f.t.dataSource.query(
       `UPDATE webhook_events SET created_at = now() - interval '25 hours' WHERE id = $1`,
       [first],
     );
@@ -342,7 +324,7 @@ describe('POST /api/events/batch', () => {
     // The middle key held by an open transaction: each batch waits on it with its first two keys
     // taken (k0 k1 and k4 k3). Once it is let go, they wait on each other: a deadlock, which
     // PostgreSQL breaks by failing one of them (the implementation tries that batch again).
-    const blocker = t.dataSource.createQueryRunner();
+    const blocker = f.t.dataSource.createQueryRunner();
     await blocker.connect();
     await blocker.startTransaction();
     await blocker.query(
@@ -356,7 +338,7 @@ describe('POST /api/events/batch', () => {
     ]);
     try {
       await eventually(async () => {
-        const [{ waiting }] = await t.dataSource.query<[{ waiting: number }]>(
+        const [{ waiting }] = await f.t.dataSource.query<[{ waiting: number }]>(
           `SELECT count(*)::int AS waiting FROM pg_stat_activity
            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
@@ -385,11 +367,11 @@ describe('POST /api/events/batch', () => {
     const ids = idsOf(await post(companyId, { events }).expect(202));
     const matching = [0, 2, 3];
 
-    const [batchReq] = await receiver.waitFor(1, '/batch/many', 15_000);
-    const each = await receiver.waitFor(3, '/batch/each', 15_000);
+    const [batchReq] = await f.receiver.waitFor(1, '/batch/many', 15_000);
+    const each = await f.receiver.waitFor(3, '/batch/each', 15_000);
     await sleep(QUIET_MS);
-    expect(receiver.on('/batch/many')).toHaveLength(1);
-    expect(receiver.on('/batch/each')).toHaveLength(3);
+    expect(f.receiver.on('/batch/many')).toHaveLength(1);
+    expect(f.receiver.on('/batch/each')).toHaveLength(3);
 
     const batch = JSON.parse(batchReq.text) as { id: string; event: string; data: unknown }[];
     expect(Array.isArray(batch)).toBe(true);
@@ -408,7 +390,7 @@ describe('POST /api/events/batch', () => {
   it('without system.events.publish: 403; without a token: 401; nothing stored', async () => {
     const companyId = 'batch-forbidden';
     await post(companyId, { events: [signed()] }, [MANAGE, HR]).expect(403);
-    await request(server)
+    await request(f.server)
       .post('/api/events/batch')
       .send({ events: [signed()] })
       .expect(401);
@@ -418,26 +400,26 @@ describe('POST /api/events/batch', () => {
   it("publishBatch in the caller's transaction: nothing if it rolls back, every event once it commits", async () => {
     const companyId = 'batch-in-transaction';
     await subscribe(companyId, '/batch/transaction');
-    const publisher = t.app.get(WebhookPublisher);
+    const publisher = f.t.app.get(WebhookPublisher);
     const events = [signed(newKey('tx')), signed()];
     await expect(
-      t.dataSource.transaction(async (manager) => {
+      f.t.dataSource.transaction(async (manager) => {
         await publisher.publishBatch(events, { companyId, manager });
         throw new Error('rollback');
       }),
     ).rejects.toThrow('rollback');
     expect(await eventCount(companyId)).toBe(0);
     // The same key again after the rollback: it was never taken.
-    const ids = await t.dataSource.transaction(async (manager) =>
+    const ids = await f.t.dataSource.transaction(async (manager) =>
       (await publisher.publishBatch(events, { companyId, manager })).map((e) => e.id),
     );
-    const arrived = await receiver.waitFor(2, '/batch/transaction', 10_000);
+    const arrived = await f.receiver.waitFor(2, '/batch/transaction', 10_000);
     expect(new Set(arrived.map((r) => r.headers['webhook-id']))).toEqual(new Set(ids));
     expect(await eventCount(companyId)).toBe(2);
   });
 
   it('is documented: /docs-json lists POST /api/events/batch with a 202 answer', async () => {
-    const docs = await request(server).get('/docs-json').expect(200);
+    const docs = await request(f.server).get('/docs-json').expect(200);
     const paths = (docs.body as { paths: Record<string, Record<string, unknown>> }).paths;
     const operation = paths['/api/events/batch']?.post as
       { responses: Record<string, unknown> } | undefined;
