@@ -1,15 +1,21 @@
-import type { EventTypeDefinition } from '../webhooks';
+import type { EventTypeDefinition, JsonSchema } from '../webhooks';
+import {
+  candidateStatus,
+  contractType,
+  date,
+  exactObject,
+  id,
+  skills,
+} from './hr-event-schema-parts';
+import type { CandidateChanges } from './candidates/candidate-profile';
+import type { RecruitingEventData } from './recruiting/recruiting-event-data';
+import { RECRUITING_EVENT_TYPES } from './recruiting/recruiting-event-types';
 
-const id = { type: 'string', format: 'uuid' };
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
-const candidateStatus = {
-  type: 'string',
-  enum: ['new', 'screening', 'interview', 'offer', 'hired', 'rejected'],
-};
-const contractType = { type: 'string', enum: ['CDI', 'CDD', 'INTERIM', 'APPRENTISSAGE', 'STAGE'] };
-
-/** The `data` of each HR event (CONTRACT.md "Events"); the schemas below say the same for receivers. */
-export interface HrEventData {
+/**
+ * The `data` of each HR event (CONTRACT.md "Events", the README's "Recruiting"); the schemas
+ * below say the same for receivers.
+ */
+export interface HrEventData extends RecruitingEventData {
   'candidate.created': {
     candidateId: string;
     firstName: string;
@@ -23,6 +29,11 @@ export interface HrEventData {
     candidateId: string;
     oldStatus: string;
     newStatus: string;
+  };
+  'candidate.updated': {
+    candidateId: string;
+    /** Only the fields that changed, each with its old and new value. */
+    changes: CandidateChanges;
   };
   'contract.signed': {
     contractId: string;
@@ -79,6 +90,26 @@ export const HR_EVENT_TYPES: EventTypeDefinition[] = [
     },
   },
   {
+    type: 'candidate.updated',
+    description:
+      "A candidate's profile was edited: only the changed fields, each with its old and new value (for an ATS).",
+    schema: exactObject({
+      candidateId: id,
+      changes: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          firstName: change({ type: 'string', minLength: 1 }),
+          lastName: change({ type: 'string', minLength: 1 }),
+          email: change({ type: 'string', format: 'email' }),
+          phone: change({ type: ['string', 'null'] }),
+          skills: change(skills),
+        },
+      },
+    }),
+  },
+  {
     type: 'contract.signed',
     description: 'An employment contract was signed (for payroll).',
     schema: {
@@ -129,7 +160,13 @@ export const HR_EVENT_TYPES: EventTypeDefinition[] = [
       },
     },
   },
+  ...RECRUITING_EVENT_TYPES,
 ];
+
+/** A field's change: its value before and after. */
+function change(value: JsonSchema): JsonSchema {
+  return exactObject({ old: value, new: value });
+}
 
 /** The definitions of the named types (each HR module registers the ones it emits). */
 export function hrEventTypes(...types: HrEventType[]): EventTypeDefinition[] {

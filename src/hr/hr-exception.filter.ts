@@ -9,6 +9,10 @@ const STATUS: Record<HrErrorCode, HttpStatus> = {
   [HrErrorCode.ContractNotFound]: HttpStatus.NOT_FOUND,
   [HrErrorCode.EmployeeNotFound]: HttpStatus.NOT_FOUND,
   [HrErrorCode.TrainingNotFound]: HttpStatus.NOT_FOUND,
+  [HrErrorCode.JobNotFound]: HttpStatus.NOT_FOUND,
+  [HrErrorCode.ApplicationNotFound]: HttpStatus.NOT_FOUND,
+  [HrErrorCode.InterviewNotFound]: HttpStatus.NOT_FOUND,
+  [HrErrorCode.OfferNotFound]: HttpStatus.NOT_FOUND,
   [HrErrorCode.InvalidField]: HttpStatus.BAD_REQUEST,
   [HrErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
   [HrErrorCode.DuplicateCandidateEmail]: HttpStatus.CONFLICT,
@@ -19,6 +23,11 @@ const STATUS: Record<HrErrorCode, HttpStatus> = {
   [HrErrorCode.NoSignedContract]: HttpStatus.CONFLICT,
   [HrErrorCode.EmployeeAlreadyTerminated]: HttpStatus.CONFLICT,
   [HrErrorCode.EmployeeTerminated]: HttpStatus.CONFLICT,
+  [HrErrorCode.JobNotPublished]: HttpStatus.CONFLICT,
+  [HrErrorCode.DuplicateApplication]: HttpStatus.CONFLICT,
+  [HrErrorCode.ApplicationNotOpen]: HttpStatus.CONFLICT,
+  [HrErrorCode.ApplicationNotShortlisted]: HttpStatus.CONFLICT,
+  [HrErrorCode.OfferAlreadyMade]: HttpStatus.CONFLICT,
 };
 
 /** Answers an HrError in Nest's error shape: `{statusCode, message, error, code}` (+ `field`). */

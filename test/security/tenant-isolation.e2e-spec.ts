@@ -10,7 +10,8 @@ import { createTestApp, type TestApp } from '../support/test-app';
 //
 // Two companies, A and B, each get one of everything (subscriptions, a published event, its
 // deliveries and attempts, candidates in several states, a signed and an unsigned contract, their
-// employees, a training and a completion). Then, for every operation of the document, company B
+// employees, a training and a completion, a draft and a published job, an application with an
+// interview and a sent offer). Then, for every operation of the document, company B
 // (holding every permission) calls it with every id of A: the answer is 404, exactly the answer to
 // an unknown id, and nothing changes (not A's records as A reads them, not one row of the
 // database, not one request to a receiver). Lists and creations made by B never show anything of
@@ -34,6 +35,10 @@ const TABLES = {
   hr_contracts: 'contract',
   hr_trainings: 'training',
   hr_training_completions: 'completion',
+  hr_jobs: 'job',
+  hr_job_applications: 'application',
+  hr_interviews: 'interview',
+  hr_offers: 'offer',
 } as const;
 type Table = keyof typeof TABLES;
 type IdKind = (typeof TABLES)[Table];
@@ -57,6 +62,16 @@ const SHARED_EMAILS = {
 };
 const CONTRACT = { contractType: 'CDI', startDate: '2026-03-01' };
 const HIRING_PATH = ['screening', 'interview', 'offer', 'hired'];
+const JOB = {
+  title: 'Développeuse backend',
+  description: 'Paie : NestJS, PostgreSQL, webhooks.',
+  location: 'Lyon',
+  contractType: 'CDI',
+  skills: ['TypeScript'],
+};
+const OFFER = { salary: 52000, startDate: '2026-09-01', contractType: 'CDI' };
+/** An interview a few days ahead (interviews are scheduled in the future). */
+const interviewAt = () => new Date(Date.now() + 3 * 86_400_000).toISOString();
 
 /** A company and one of everything it owns. */
 interface Tenant {
@@ -78,6 +93,12 @@ interface Tenant {
   contract: { signed: string; unsigned: string };
   employee: { signed: string; unsigned: string };
   training: string;
+  /** A draft and a published job; the fresh candidate's application to the latter (shortlisted). */
+  job: { draft: string; published: string };
+  application: string;
+  interview: string;
+  /** The application's offer, sent. */
+  offer: string;
   /** Every id the company owns, by kind, read from the database once everything settled. */
   ids: Record<IdKind, string[]>;
   /** Attempt ids by subscription id. */
@@ -274,6 +295,96 @@ const OPERATIONS: Record<string, Operation> = {
         { params: { id }, body: { status: 'rejected' } },
         { params: { id }, body: { status: 'screening' } },
       ]),
+  },
+
+  'PATCH /api/candidates/{id}': {
+    foreign: (a) =>
+      each(a.ids.candidate, (id) => ({
+        params: { id },
+        body: { lastName: 'Taken', phone: '+33 6 00 00 00 00', skills: ['SQL'] },
+      })),
+  },
+
+  'POST /api/jobs': {
+    own: [{ name: 'a draft job', call: () => ({ body: JOB }), status: 201, creates: true }],
+  },
+  'GET /api/jobs': {
+    own: [
+      {
+        name: 'the list',
+        call: () => ({ query: { limit: 100 } }),
+        status: 200,
+        shows: (self) => Object.values(self.job),
+        pages: true,
+      },
+    ],
+  },
+  'GET /api/jobs/{id}': {
+    foreign: (a) => each(a.ids.job, (id) => ({ params: { id } })),
+  },
+  'POST /api/jobs/{id}/publish': {
+    foreign: (a) => each(a.ids.job, (id) => ({ params: { id } })),
+  },
+  'POST /api/jobs/{id}/close': {
+    foreign: (a) => each(a.ids.job, (id) => ({ params: { id }, body: { reason: 'cancelled' } })),
+  },
+  'POST /api/jobs/{id}/applications': {
+    foreign: (a, b) => [
+      // A's job, B's own candidate.
+      ...each(a.ids.job, (id) => ({
+        params: { id },
+        body: { candidateId: b.candidate.hiredOpen },
+      })),
+      // B's own published job, each of A's candidates.
+      ...each(a.ids.candidate, (candidateId) => ({
+        params: { id: b.job.published },
+        body: { candidateId },
+      })),
+    ],
+  },
+  'GET /api/jobs/{id}/applications': {
+    foreign: (a) => each(a.ids.job, (id) => ({ params: { id }, query: { limit: 100 } })),
+    own: [
+      {
+        name: "its own job's applications",
+        call: (self) => ({ params: { id: self.job.published }, query: { limit: 100 } }),
+        status: 200,
+        shows: (self) => [self.application],
+      },
+    ],
+  },
+  'GET /api/applications/{id}': {
+    foreign: (a) => each(a.ids.application, (id) => ({ params: { id } })),
+  },
+  'PATCH /api/applications/{id}/status': {
+    foreign: (a) =>
+      each(a.ids.application, (id) => ({ params: { id }, body: { status: 'rejected' } })),
+  },
+  'POST /api/applications/{id}/interviews': {
+    foreign: (a) =>
+      each(a.ids.application, (id) => ({
+        params: { id },
+        body: { scheduledAt: interviewAt(), kind: 'phone', interviewers: ['Claire Dubois'] },
+      })),
+  },
+  'POST /api/applications/{id}/offers': {
+    foreign: (a) => each(a.ids.application, (id) => ({ params: { id }, body: OFFER })),
+  },
+  'GET /api/interviews/{id}': {
+    foreign: (a) => each(a.ids.interview, (id) => ({ params: { id } })),
+  },
+  'POST /api/interviews/{id}/reschedule': {
+    foreign: (a) =>
+      each(a.ids.interview, (id) => ({ params: { id }, body: { scheduledAt: interviewAt() } })),
+  },
+  'GET /api/offers/{id}': {
+    foreign: (a) => each(a.ids.offer, (id) => ({ params: { id } })),
+  },
+  'POST /api/offers/{id}/send': {
+    foreign: (a) => each(a.ids.offer, (id) => ({ params: { id } })),
+  },
+  'POST /api/offers/{id}/accept': {
+    foreign: (a) => each(a.ids.offer, (id) => ({ params: { id } })),
   },
 
   'POST /api/contracts': {
@@ -570,6 +681,28 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
       employeeId: signed.employeeId,
       cpfHours: 14,
     });
+    const draftJob = await create<{ id: string }>(company, '/api/jobs', JOB);
+    const publishedJob = await create<{ id: string }>(company, '/api/jobs', JOB);
+    await create(company, `/api/jobs/${publishedJob.id}/publish`, undefined, 200);
+    const application = await create<{ id: string }>(
+      company,
+      `/api/jobs/${publishedJob.id}/applications`,
+      { candidateId: fresh },
+    );
+    for (const status of ['reviewed', 'shortlisted']) {
+      await patch(company, `/api/applications/${application.id}/status`, { status });
+    }
+    const interview = await create<{ id: string }>(
+      company,
+      `/api/applications/${application.id}/interviews`,
+      { scheduledAt: interviewAt(), kind: 'video', interviewers: ['Claire Dubois'] },
+    );
+    const offer = await create<{ id: string }>(
+      company,
+      `/api/applications/${application.id}/offers`,
+      OFFER,
+    );
+    await create(company, `/api/offers/${offer.id}/send`, undefined, 200);
     return {
       company,
       okPath,
@@ -589,6 +722,10 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
       contract: { signed: signed.id, unsigned: unsigned.id },
       employee: { signed: signed.employeeId, unsigned: unsigned.employeeId },
       training: training.id,
+      job: { draft: draftJob.id, published: publishedJob.id },
+      application: application.id,
+      interview: interview.id,
+      offer: offer.id,
       ids: {} as Record<IdKind, string[]>,
       attemptsBySubscription: new Map(),
     };
@@ -632,6 +769,10 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
     if (tenant.ids.contract.includes(id)) return [`/api/contracts/${id}`];
     if (tenant.ids.employee.includes(id)) return [`/api/employees/${id}`];
     if (tenant.ids.training.includes(id)) return [`/api/trainings/${id}`];
+    if (tenant.ids.job.includes(id)) return [`/api/jobs/${id}`, `/api/jobs/${id}/applications`];
+    if (tenant.ids.application.includes(id)) return [`/api/applications/${id}`];
+    if (tenant.ids.interview.includes(id)) return [`/api/interviews/${id}`];
+    if (tenant.ids.offer.includes(id)) return [`/api/offers/${id}`];
     return [];
   }
 
@@ -701,6 +842,10 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
         employees: tenant.ids.employee.length,
         trainings: tenant.ids.training.length,
         completions: tenant.ids.completion.length,
+        jobs: tenant.ids.job.length,
+        applications: tenant.ids.application.length,
+        interviews: tenant.ids.interview.length,
+        offers: tenant.ids.offer.length,
       }).toEqual({
         subscriptions: 2,
         candidates: 4,
@@ -708,12 +853,18 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
         employees: 2,
         trainings: 1,
         completions: 1,
+        jobs: 2,
+        applications: 1,
+        interviews: 1,
+        offers: 1,
       });
-      // 19 events: 1 published, 4 candidate.created, 12 status changes, 1 contract.signed, 1
-      // training.completed; each to the `*` subscription, the contract.signed ones to the other.
-      expect(tenant.ids.event).toHaveLength(19);
-      expect(tenant.ids.delivery).toHaveLength(21);
-      expect(tenant.ids.attempt).toHaveLength(21);
+      // 27 events: 1 published, 4 candidate.created, 12 status changes, 1 contract.signed, 1
+      // training.completed, job.published and job_posting.published, application.submitted, 2
+      // application.reviewed, candidate.matched, interview.scheduled, offer.sent; each to the `*`
+      // subscription, the contract.signed ones to the other.
+      expect(tenant.ids.event).toHaveLength(27);
+      expect(tenant.ids.delivery).toHaveLength(29);
+      expect(tenant.ids.attempt).toHaveLength(29);
     }
   });
 

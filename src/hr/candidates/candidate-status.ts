@@ -1,3 +1,5 @@
+import { LifeCycle } from '../common/life-cycle';
+
 /** The hiring life cycle: new → screening → interview → offer → hired, or rejected on the way. */
 export const CANDIDATE_STATUSES = [
   'new',
@@ -19,6 +21,9 @@ export const NEXT_STATUSES: Record<CandidateStatus, readonly CandidateStatus[]> 
   rejected: [],
 };
 
-export function canMove(from: CandidateStatus, to: CandidateStatus): boolean {
-  return NEXT_STATUSES[from].includes(to);
-}
+/** The candidate life cycle; its refusals are about the request's `status`. */
+export const CANDIDATE_LIFE_CYCLE = new LifeCycle<CandidateStatus>(
+  'status',
+  NEXT_STATUSES,
+  'status',
+);

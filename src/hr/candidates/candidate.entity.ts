@@ -35,6 +35,14 @@ export class Candidate {
   @Column({ type: 'varchar', length: 254 })
   email!: string;
 
+  /** As given, trimmed; null when none is known. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  phone!: string | null;
+
+  /** A set (no order), each skill named once whatever its case. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  skills!: string[];
+
   @Column({ type: 'varchar', length: 16, default: 'new' })
   status!: CandidateStatus;
 

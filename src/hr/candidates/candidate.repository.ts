@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { PagePosition } from '../../common/cursor';
+import { CompanyRows } from '../common/company-rows';
+import { HrError, HrErrorCode } from '../hr.errors';
+import { fetchNewestFirst, type RowPage } from '../common/newest-first';
 import { Candidate } from './candidate.entity';
 
 /**
@@ -9,48 +12,23 @@ import { Candidate } from './candidate.entity';
  * never found: 404). Writes take the caller's transaction.
  */
 @Injectable()
-export class CandidateRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private rows(manager?: EntityManager) {
-    return (manager ?? this.dataSource.manager).getRepository(Candidate);
+export class CandidateRepository extends CompanyRows<Candidate> {
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    super(dataSource, Candidate, () =>
+      HrError.notFound(HrErrorCode.CandidateNotFound, 'candidate'),
+    );
   }
 
-  async findOneForCompany(
-    companyId: string,
-    id: string,
-    manager?: EntityManager,
-    lock?: 'pessimistic_read' | 'pessimistic_write',
-  ): Promise<Candidate | null> {
-    return this.rows(manager).findOne({
-      where: { companyId, id },
-      ...(lock ? { lock: { mode: lock } } : {}),
-    });
-  }
-
-  /** Newest first; `after` is the last row of the previous page. Fetches one extra row. */
+  /** Newest first; `after` is the last row of the previous page. */
   async pageForCompany(
     companyId: string,
     after: PagePosition | null,
     limit: number,
-  ): Promise<{ items: Candidate[]; hasMore: boolean }> {
+  ): Promise<RowPage<Candidate>> {
     const query = this.rows()
       .createQueryBuilder('c')
-      .where('c.companyId = :companyId', { companyId })
-      .orderBy('c.createdAt', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .take(limit + 1);
-    if (after) {
-      query.andWhere(
-        new Brackets((q) =>
-          q
-            .where('c.createdAt < :createdAt', { createdAt: after.createdAt })
-            .orWhere('(c.createdAt = :createdAt AND c.id < :id)', { id: after.id }),
-        ),
-      );
-    }
-    const rows = await query.getMany();
-    return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+      .where('c.companyId = :companyId', { companyId });
+    return fetchNewestFirst(query, 'c', after, limit);
   }
 
   async insertForCompany(
@@ -58,19 +36,6 @@ export class CandidateRepository {
     values: Pick<Candidate, 'firstName' | 'lastName' | 'email'>,
     manager: EntityManager,
   ): Promise<Candidate> {
-    const rows = this.rows(manager);
-    return rows.save(rows.create({ ...values, companyId, status: 'new' }));
-  }
-
-  /** Saves changes to a row read with `findOneForCompany` in the same transaction. */
-  async updateForCompany(
-    companyId: string,
-    row: Candidate,
-    changes: Partial<Pick<Candidate, 'status'>>,
-    manager: EntityManager,
-  ): Promise<Candidate> {
-    if (row.companyId !== companyId) throw new Error('Candidate belongs to another company');
-    Object.assign(row, changes);
-    return this.rows(manager).save(row);
+    return this.insert(companyId, { ...values, phone: null, skills: [], status: 'new' }, manager);
   }
 }

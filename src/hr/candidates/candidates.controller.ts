@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,23 +6,17 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, RequirePermissions, type WebhooksPrincipal } from '../../webhooks';
+import { CurrentPrincipal, type WebhooksPrincipal } from '../../webhooks';
 import { PageQueryDto } from '../../common/page-query.dto';
-import { HR_MANAGE_PERMISSION } from '../hr.constants';
-import { HrExceptionFilter } from '../hr-exception.filter';
+import { HrController } from '../common/hr-controller.decorator';
 import { CandidatesService } from './candidates.service';
 import { CandidateDto, CandidatePageDto } from './dto/candidate.dto';
 import { CreateCandidateDto } from './dto/create-candidate.dto';
+import { UpdateCandidateDto } from './dto/update-candidate.dto';
 import { UpdateCandidateStatusDto } from './dto/update-candidate-status.dto';
 
-@ApiTags('hr: candidates')
-@Controller('api/candidates')
-@RequirePermissions(HR_MANAGE_PERMISSION)
-@UseFilters(HrExceptionFilter)
-@ApiTooManyRequestsResponse({ description: 'Rate limit reached; see Retry-After' })
+@HrController('api/candidates', 'hr: candidates')
 export class CandidatesController {
   constructor(private readonly candidates: CandidatesService) {}
 
@@ -60,6 +54,26 @@ export class CandidatesController {
     @Param('id') id: string,
   ): Promise<CandidateDto> {
     return this.candidates.get(principal.companyId, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: "Edit a candidate's profile",
+    description:
+      'Any of firstName, lastName, email, phone (null removes it) and skills (the whole list, ' +
+      'compared as a set); the fields left out stay. Emits `candidate.updated` with each changed ' +
+      "field's old and new value, in the same transaction; an edit that changes nothing emits nothing.",
+  })
+  @ApiOkResponse({ type: CandidateDto })
+  @ApiBadRequestResponse({ description: 'A field is invalid; the message names it' })
+  @ApiNotFoundResponse({ description: 'No such candidate in your company' })
+  @ApiConflictResponse({ description: 'The email is already used in your company' })
+  update(
+    @CurrentPrincipal() principal: WebhooksPrincipal,
+    @Param('id') id: string,
+    @Body() body: UpdateCandidateDto,
+  ): Promise<CandidateDto> {
+    return this.candidates.update(principal.companyId, id, body);
   }
 
   @Patch(':id/status')

@@ -7,6 +7,11 @@ export class CandidateDto {
   lastName!: string;
   /** Lower-cased. */
   email!: string;
+  /** null when none is known. */
+  @ApiProperty({ type: String, nullable: true })
+  phone!: string | null;
+  /** Each skill once, whatever its case; their order means nothing. */
+  skills!: string[];
   @ApiProperty({ enum: CANDIDATE_STATUSES })
   status!: CandidateStatus;
   createdAt!: Date;
