@@ -46,6 +46,8 @@ export interface RestPublishResult {
   cpuMsPerList: number;
   /** A bare Nest + Express app's CPU time per 404 in the same run, and ours over it. */
   bareNestCpuMsPer404: number;
+  /** The same bare app on Fastify, the service's adapter. */
+  bareNestFastifyCpuMsPer404: number;
   cpuMsPer404OverBareNest: number;
 }
 
@@ -171,7 +173,8 @@ export async function restPublish(
     const batch = await publishAndDeliver(service, receiver, token, EVENTS, 'batch');
     const barePerSec = await bare(EVENTS);
     const per404 = await cpuPerRequest(service, token, '/api/no-such-route', 404);
-    const bareNest404 = await bareNestCpuPer404();
+    const bareNest404 = await bareNestCpuPer404('express');
+    const bareNestFastify404 = await bareNestCpuPer404('fastify');
     const perHealth = await cpuPerRequest(service, token, '/health', 200);
     const perMetrics = await cpuPerRequest(service, token, '/metrics', 200);
     const perList = await cpuPerRequest(service, token, '/api/webhooks?limit=20', 200);
@@ -195,17 +198,18 @@ export async function restPublish(
       cpuMsPerList: round(perList, 3),
       bareNestCpuMsPer404: round(bareNest404, 3),
       cpuMsPer404OverBareNest: round(per404 / bareNest404, 2),
+      bareNestFastifyCpuMsPer404: round(bareNestFastify404, 3),
     };
   } finally {
     await service.stop();
   }
 }
 
-/** A bare Nest + Express app (`bare-nest-app.js` beside this file) in its own process: its CPU per 404. */
-async function bareNestCpuPer404(): Promise<number> {
+/** A bare Nest app (`bare-nest-app.js` beside this file) in its own process: its CPU per 404. */
+async function bareNestCpuPer404(adapter: 'express' | 'fastify'): Promise<number> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(__dirname, 'bare-nest-app.js')], {
-    env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' },
+    env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production', ADAPTER: adapter },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

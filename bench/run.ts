@@ -11,7 +11,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import axios from 'axios';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { Agent, request } from 'undici';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
+import { createHttpAdapter } from '../src/http/http-adapter';
 import { loadConfig } from '../src/config/app-config';
 import { EmbeddedDatabase } from '../src/database/embedded-database';
 import { deliveryMetrics } from '../src/webhooks/dispatch/delivery-metrics';
@@ -91,8 +92,9 @@ async function startApp(
     WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
     API_RATE_LIMIT: '0',
   });
-  const app = await NestFactory.create<NestExpressApplication>(
+  const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, databaseUrl, { webhooks: { httpClient } }),
+    createHttpAdapter(),
     { logger: ['error'], bodyParser: false },
   );
   configureApp(app);

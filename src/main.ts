@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { EmbeddedDatabase } from './database/embedded-database';
+import { createHttpAdapter } from './http/http-adapter';
 import { createPinoLogger, JsonLogger } from './logging/json-logger';
 
 async function bootstrap(): Promise<void> {
@@ -34,8 +35,9 @@ async function bootstrap(): Promise<void> {
     );
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(
+  const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, databaseUrl),
+    createHttpAdapter(),
     // Logs are buffered until configureApp hands them to the JSON logger (JsonLogger, pino).
     { bufferLogs: true, bodyParser: false },
   );

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { AUTHENTICATION_ERROR_PROPERTY, type WebhooksPrincipal } from '../webhooks';
 import { hasLoneSurrogate } from '../common/storable-text';
 
@@ -20,7 +20,9 @@ export class JwtAuthenticationGuard implements CanActivate {
   constructor(private readonly jwt: JwtService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request & Record<string, unknown>>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: IncomingHttpHeaders } & Record<string, unknown>>();
     const header = request.headers.authorization;
     if (!header) return true;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -65,10 +67,4 @@ function toPrincipal(claims: TokenClaims): WebhooksPrincipal | null {
   if (!isIdentifier(sub, 255) || !isIdentifier(companyId, 128)) return null;
   if (!Array.isArray(permissions) || !permissions.every((p) => typeof p === 'string')) return null;
   return { sub, companyId, permissions };
-}
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    user?: WebhooksPrincipal;
-  }
 }

@@ -6,8 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
-import { sendDomainError } from './error-response';
+import { type HttpReply, isAnswered, sendDomainError } from './error-response';
 
 /** The code of an HTTP refusal that carries none of its own. */
 const CODES: Partial<Record<number, string>> = {
@@ -43,8 +42,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    if (response.headersSent) return;
+    const response = host.switchToHttp().getResponse<HttpReply>();
+    if (isAnswered(response)) return;
     if (!(exception instanceof HttpException)) {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),

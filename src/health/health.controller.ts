@@ -1,5 +1,4 @@
 import { Controller, Get, HttpException, Res } from '@nestjs/common';
-import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
@@ -23,7 +22,9 @@ export class HealthController {
    */
   @Get()
   @HealthCheck()
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  async check(
+    @Res({ passthrough: true }) res: { status(code: number): unknown },
+  ): Promise<HealthCheckResult> {
     try {
       return await this.health.check([() => this.ping()]);
     } catch (error) {

@@ -84,7 +84,11 @@ export class ServerErrorCauseInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
-        const res = context.switchToHttp().getResponse<ServerResponse>();
+        // Express hands the node response itself; Fastify its reply, which holds it as `raw`.
+        const reply = context
+          .switchToHttp()
+          .getResponse<ServerResponse & { raw?: ServerResponse }>();
+        const res = reply.raw ?? reply;
         Object.defineProperty(res, 'err', {
           configurable: true,
           get: () => (res.statusCode >= 500 ? error : undefined),

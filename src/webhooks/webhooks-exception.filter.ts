@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
-import type { Response } from 'express';
-import { sendDomainError } from '../common/error-response';
+import { type HttpReply, sendDomainError } from '../common/error-response';
 import { WebhooksError, WebhooksErrorCode } from './webhooks.errors';
 
 const STATUS: Record<WebhooksErrorCode, HttpStatus> = {
@@ -16,6 +15,10 @@ const STATUS: Record<WebhooksErrorCode, HttpStatus> = {
 @Catch(WebhooksError)
 export class WebhooksExceptionFilter implements ExceptionFilter<WebhooksError> {
   catch(exception: WebhooksError, host: ArgumentsHost): void {
-    sendDomainError(host.switchToHttp().getResponse<Response>(), STATUS[exception.code], exception);
+    sendDomainError(
+      host.switchToHttp().getResponse<HttpReply>(),
+      STATUS[exception.code],
+      exception,
+    );
   }
 }

@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule, type AppModuleOverrides } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { createHttpAdapter } from '../../src/http/http-adapter';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
 import type { HostResolver } from '../../src/webhooks/security/url-policy';
 import { createTestDatabase } from './database';
@@ -55,12 +56,14 @@ export async function createTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config, database.url, { resolveHost: testResolver, ...overrides })],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
     bodyParser: false,
     logger: ['error'],
   });
   configureApp(app);
   await app.init();
+  // Fastify registers its routes when it is ready: before that, supertest would get 404s.
+  await app.getHttpAdapter().getInstance().ready();
   const jwt = new JwtService({ secret: config.jwtSecret });
   return {
     app,

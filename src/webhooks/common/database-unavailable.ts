@@ -8,7 +8,6 @@ import {
   type NestInterceptor,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import type { Response } from 'express';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { errorMessage } from './error-message';
 
@@ -83,8 +82,8 @@ export class DatabaseUnavailableInterceptor implements NestInterceptor {
         this.logger.warn(`Request refused with 503: database unavailable (${errorMessage(error)})`);
         context
           .switchToHttp()
-          .getResponse<Response>()
-          .setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+          .getResponse<{ header(name: string, value: string): unknown }>()
+          .header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
         return throwError(
           () =>
             new ServiceUnavailableException({
