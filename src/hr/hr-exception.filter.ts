@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
-import type { Response } from 'express';
-import { sendDomainError } from '../common/error-response';
+import { type HttpReply, sendDomainError } from '../common/error-response';
 import { HrError, HrErrorCode } from './hr.errors';
 
 /** Exhaustive: a new code does not compile until it has a status. */
@@ -34,6 +33,10 @@ const STATUS: Record<HrErrorCode, HttpStatus> = {
 @Catch(HrError)
 export class HrExceptionFilter implements ExceptionFilter<HrError> {
   catch(exception: HrError, host: ArgumentsHost): void {
-    sendDomainError(host.switchToHttp().getResponse<Response>(), STATUS[exception.code], exception);
+    sendDomainError(
+      host.switchToHttp().getResponse<HttpReply>(),
+      STATUS[exception.code],
+      exception,
+    );
   }
 }
