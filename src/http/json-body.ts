@@ -15,29 +15,26 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_TYPE = /^application\/(?:[\w!#$&^.-]+\+)?json\s*(?:;|$)/i;
 
 /**
- * The app's one body parser, for every content type: a JSON body within its route's limit
- * (413 above it, told before it is read when `Content-Length` says so), parsed and checked safe
- * to validate (`unsafeJson`); an empty body is no body. A body that is not JSON is refused with
- * 400 on `/api` routes (rather than reaching validation as nothing). Every refusal is an
- * HttpException, answered in the API's error shape by the global filter.
+ * The app's one body parser, for every content type. A body that is not JSON is refused with 400
+ * on `/api` routes (rather than reaching validation as nothing) and left unread elsewhere. A JSON
+ * body over its route's limit is refused with 413: before it is read when `Content-Length` says
+ * so, else as soon as the bytes read pass it; then it is parsed and checked safe to validate
+ * (`unsafeJson`); an empty body is no body. Every refusal is an HttpException, answered in the
+ * API's error shape by the global filter. Runs only for requests that carry a body.
  */
 export function registerJsonBody(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    const length = Number(request.headers['content-length'] ?? 0);
-    const limit = bodyLimit(request);
-    done(length > limit ? tooLarge(limit) : undefined);
-  });
   fastify.addContentTypeParser('*', (request, payload, done) => {
+    if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
+      const refused = BODY_METHODS.has(request.method) && isApiRoute(request);
+      return done(
+        refused ? invalidBody('body must be JSON (Content-Type: application/json)') : null,
+      );
+    }
     const limit = bodyLimit(request);
+    if (Number(request.headers['content-length'] ?? 0) > limit) return done(tooLarge(limit));
     readBody(payload, limit, (error, text) => {
       if (error) return done(error);
-      if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
-        const refused = BODY_METHODS.has(request.method) && isApiRoute(request);
-        return done(
-          refused ? invalidBody('body must be JSON (Content-Type: application/json)') : null,
-        );
-      }
       let body: unknown;
       try {
         body = parseJson(text!);
