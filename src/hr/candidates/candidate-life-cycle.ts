@@ -22,7 +22,7 @@ export class CandidateLifeCycle {
   ): Promise<Candidate> {
     const candidate = await this.locked(tx, companyId, id);
     CANDIDATE_LIFE_CYCLE.assertMove(candidate.status, newStatus);
-    return this.step(tx, companyId, candidate, newStatus);
+    return this.moveAlong(tx, companyId, candidate, [newStatus]);
   }
 
   /**
@@ -36,15 +36,14 @@ export class CandidateLifeCycle {
     id: string,
     target: CandidateStatus,
   ): Promise<Candidate> {
-    let candidate = await this.locked(tx, companyId, id);
+    const candidate = await this.locked(tx, companyId, id);
     const path = CANDIDATE_LIFE_CYCLE.path(candidate.status, target);
     if (!path) {
       throw CANDIDATE_LIFE_CYCLE.illegalMove(candidate.status, target, {
         subject: "the candidate's status",
       });
     }
-    for (const next of path) candidate = await this.step(tx, companyId, candidate, next);
-    return candidate;
+    return this.moveAlong(tx, companyId, candidate, path);
   }
 
   /** Locked: two concurrent moves from the same state cannot both succeed. */
@@ -52,20 +51,25 @@ export class CandidateLifeCycle {
     return this.candidates.getForCompany(companyId, id, tx.manager, 'pessimistic_write');
   }
 
-  private async step(
+  /** One update to the last state of `path`, and one `candidate.status_changed` per move on it. */
+  private async moveAlong(
     tx: HrTransaction,
     companyId: string,
     candidate: Candidate,
-    newStatus: CandidateStatus,
+    path: readonly CandidateStatus[],
   ): Promise<Candidate> {
-    const oldStatus = candidate.status;
+    // Read first: the update writes the new status into `candidate` too.
+    let oldStatus = candidate.status;
     const moved = await this.candidates.updateForCompany(
       companyId,
       candidate,
-      { status: newStatus },
+      { status: path[path.length - 1] },
       tx.manager,
     );
-    await tx.publish('candidate.status_changed', { candidateId: moved.id, oldStatus, newStatus });
+    for (const newStatus of path) {
+      await tx.publish('candidate.status_changed', { candidateId: moved.id, oldStatus, newStatus });
+      oldStatus = newStatus;
+    }
     return moved;
   }
 }
