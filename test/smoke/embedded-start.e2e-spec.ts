@@ -7,7 +7,7 @@ import { freePort } from '../../src/database/free-port';
  * on the same data, and start-up refusals for bad configuration.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MANAGE } from '../support/constants';
@@ -42,35 +42,6 @@ function newDataDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'webhooks-smoke-'));
   dataDirs.push(dir);
   return dir;
-}
-
-/** The newest modification time of the files under `target` (a file or a directory). */
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stats = statSync(target);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(target)) {
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  }
-  return newest;
-}
-
-function buildIfStale(): void {
-  const sources = ['src', 'migrations', 'ormconfig.ts'].map((p) => path.join(ROOT, p));
-  const newestSource = Math.max(...sources.map(newestMtime));
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs > newestSource) return;
-  try {
-    execFileSync('npx', ['nest', 'build'], {
-      cwd: ROOT,
-      timeout: 120_000,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`nest build failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
 }
 
 function appEnv(dataDir: string, port: number | string, extra: NodeJS.ProcessEnv = {}) {
@@ -242,7 +213,6 @@ describe('built app on the embedded PostgreSQL (smoke)', () => {
   let subscriptionId: string;
 
   beforeAll(async () => {
-    buildIfStale();
     expect(existsSync(MAIN)).toBe(true);
     dataDir = newDataDir();
     const env = appEnv(dataDir, await freePort(), { LOG_LEVEL: 'info' });

