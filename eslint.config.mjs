@@ -2,11 +2,14 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-/** The webhooks module is used through its index only (src/webhooks/index.ts): its public API. */
+/**
+ * The webhooks module is a package (packages/nest-webhooks) used by its name only, as a host uses
+ * it: 'nest-webhooks', 'nest-webhooks/shared', 'nest-webhooks/migrations'.
+ */
 const WEBHOOKS_INTERNALS = {
-  regex: '(^|/)webhooks/(?!index$).+',
+  regex: '(^(\\.{1,2}/)+packages/)|(^nest-webhooks/(?!(shared|migrations)$))',
   message:
-    "Import from the module's public API (src/webhooks/index.ts), not from inside src/webhooks.",
+    "Import the module by its package name ('nest-webhooks', 'nest-webhooks/shared' or 'nest-webhooks/migrations'), not from inside packages/nest-webhooks.",
 };
 
 export default tseslint.config(
@@ -31,11 +34,29 @@ export default tseslint.config(
     },
   },
   {
-    // The app around the module, and the sample host app, see only its public API (unit specs,
-    // like the e2e tests, may reach inside to check against the module's own parts).
-    files: ['src/**/*.ts', 'test/fixtures/host-app/**/*.ts'],
-    ignores: ['src/webhooks/**', 'src/**/*.spec.ts'],
+    // The app around the module, its bench and scripts, and the sample host app see only its
+    // public API (unit specs, like the e2e tests, may reach inside to check the module's parts).
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'migrations/**/*.ts', 'test/fixtures/host-app/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [WEBHOOKS_INTERNALS] }] },
+  },
+  {
+    // The package stands alone: it imports nothing from the app around it.
+    files: ['packages/nest-webhooks/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(src|test|bench|scripts|migrations)(/|$)|^nest-webhooks(/|$)',
+              message:
+                'packages/nest-webhooks is published on its own: it imports nothing from the app around it, and itself by relative paths.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // The app-wide shared kernel depends on neither the module nor HR.

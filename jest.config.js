@@ -1,5 +1,5 @@
 /**
- * Unit tests (src/**\/*.spec.ts), e2e tests (test/**\/*.e2e-spec.ts) and the fault and load tests
+ * Unit tests (src/ and packages/*\/src/, *.spec.ts), e2e tests (test/**\/*.e2e-spec.ts) and the fault and load tests
  * (test/resilience/), all run by `npm test`: the first two in parallel, then the resilience suite
  * one file at a time (`--runInBand`), so that crashes, outages and load run on a machine of their own.
  */
@@ -7,7 +7,11 @@ const swaggerPlugin = { path: '<rootDir>/test/support/swagger-plugin.js' };
 const transform = {
   '^.+\\.ts$': [
     'ts-jest',
-    { tsconfig: 'tsconfig.json', isolatedModules: false, astTransformers: { before: [swaggerPlugin] } },
+    {
+      tsconfig: 'tsconfig.json',
+      isolatedModules: false,
+      astTransformers: { before: [swaggerPlugin] },
+    },
   ],
   '^.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs-transformer.js',
 };
@@ -18,6 +22,12 @@ const common = {
   transform,
   // Every file may pass through the transformers: ESM-only packages are compiled to CommonJS.
   transformIgnorePatterns: [],
+  // The app imports the module by its package name, as a host does; tests run it from source.
+  moduleNameMapper: {
+    '^nest-webhooks$': '<rootDir>/packages/nest-webhooks/src/index.ts',
+    '^nest-webhooks/shared$': '<rootDir>/packages/nest-webhooks/src/shared/index.ts',
+    '^nest-webhooks/migrations$': '<rootDir>/packages/nest-webhooks/migrations/index.ts',
+  },
 };
 
 module.exports = {
@@ -26,7 +36,15 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/packages/*/src/**/*.spec.ts',
+        '<rootDir>/packages/*/migrations/**/*.spec.ts',
+      ],
+    },
     {
       ...common,
       displayName: 'e2e',

@@ -13,7 +13,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import axios from 'axios';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -26,10 +26,8 @@ import { configureApp } from '../src/app.setup';
 import { createHttpAdapter } from '../src/http/http-adapter';
 import { loadConfig } from '../src/config/app-config';
 import { EmbeddedDatabase } from '../src/database/embedded-database';
-import { deliveryMetrics } from '../src/webhooks/dispatch/delivery-metrics';
-import { WebhookPublisher } from '../src/webhooks/events/webhook-publisher.service';
-import { standardWebhooksSignature } from '../src/webhooks/signing/signature-headers';
-import { SubscriptionsService } from '../src/webhooks/subscriptions/subscriptions.service';
+import { SubscriptionsService, WebhookPublisher } from 'nest-webhooks';
+import { type Counter, register } from 'prom-client';
 import { apiLoad } from './api-load';
 import { Receiver } from './receiver-process';
 import { restPublish } from './rest-publish';
@@ -47,7 +45,8 @@ const LATENCY_RATE = 50;
 const LATENCY_SECONDS = 10;
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these. */
 const CLOCK_TICKS = 100;
-const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const SECRET_KEY = randomBytes(32);
+const SECRET = `whsec_${SECRET_KEY.toString('base64')}`;
 
 const eventData = () => ({
   contractId: randomUUID(),
@@ -159,7 +158,9 @@ async function databaseCpuMs(dataSource: DataSource): Promise<number | null> {
 
 /** Deliveries the app took to send so far: from its own publishes (hand-off), and by claims. */
 async function taken(): Promise<{ handoff: number; claim: number }> {
-  const { values } = await deliveryMetrics.taken.get();
+  // The module's counter, read from the registry it shares with this process (one prom-client).
+  const counter = register.getSingleMetric('webhook_dispatch_deliveries_total') as Counter;
+  const { values } = await counter.get();
   const via = (name: string) => values.find((v) => v.labels.via === name)?.value ?? 0;
   return { handoff: via('handoff'), claim: via('claim') };
 }
@@ -234,7 +235,7 @@ async function bareUndici(receiver: Receiver, count: number): Promise<number> {
         'content-type': 'application/json',
         'webhook-id': id,
         'webhook-timestamp': String(ts),
-        'webhook-signature': standardWebhooksSignature(id, ts, body, SECRET),
+        'webhook-signature': `v1,${createHmac('sha256', SECRET_KEY).update(`${id}.${ts}.`).update(body).digest('base64')}`,
       },
     });
     await res.body.dump();

@@ -10,7 +10,7 @@ import { runMigrationsLocked } from './database/run-migrations';
 import { HealthModule } from './health/health.module';
 import { HrModule } from './hr/hr.module';
 import { LoggingModule } from './logging/logging.module';
-import { type HostResolver, WebhooksModule, type WebhooksModuleOptions } from './webhooks';
+import { type HostResolver, WebhooksModule, type WebhooksModuleOptions } from 'nest-webhooks';
 
 export interface AppModuleOverrides {
   /** Replaces the system DNS resolver of the URL policy (tests: there is no DNS here). */

@@ -4,10 +4,10 @@ import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { JsonLogger } from './logging/json-logger';
 import { logRequests, requestId, ServerErrorCauseInterceptor } from './logging/request-logging';
-import { DatabaseUnavailableInterceptor } from './webhooks';
+import { DatabaseUnavailableInterceptor } from 'nest-webhooks';
 import { documentErrorShape } from './common/error-schema';
 import { HttpErrorFilter } from './common/http-error.filter';
-import { validationException } from './common/validation-errors';
+import { validationException } from 'nest-webhooks/shared';
 import { registerJsonBody } from './http/json-body';
 import { requestContext } from './logging/json-logger';
 

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AUTHENTICATION_ERROR_PROPERTY, type WebhooksPrincipal } from '../webhooks';
-import { hasLoneSurrogate } from '../common/storable-text';
+import { AUTHENTICATION_ERROR_PROPERTY, type WebhooksPrincipal } from 'nest-webhooks';
+import { hasLoneSurrogate } from 'nest-webhooks/shared';
 
 interface TokenClaims {
   sub?: unknown;

@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { type HttpReply, isAnswered, sendDomainError } from './error-response';
+import { type HttpReply, isAnswered, sendDomainError } from 'nest-webhooks/shared';
 
 /** The code of an HTTP refusal that carries none of its own. */
 const CODES: Partial<Record<number, string>> = {

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../webhooks';
+import type { JsonSchema } from 'nest-webhooks';
 
 // The JSON Schema pieces the HR event types share.
 

@@ -1,4 +1,4 @@
-import type { EventTypeDefinition, JsonSchema } from '../webhooks';
+import type { EventTypeDefinition, JsonSchema } from 'nest-webhooks';
 import {
   candidateStatus,
   contractType,

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
-import { type HttpReply, sendDomainError } from '../common/error-response';
+import { type HttpReply, sendDomainError } from 'nest-webhooks/shared';
 import { HrError, HrErrorCode } from './hr.errors';
 
 /** Exhaustive: a new code does not compile until it has a status. */

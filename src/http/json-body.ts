@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hasLoneSurrogate } from '../common/storable-text';
+import { hasLoneSurrogate } from 'nest-webhooks/shared';
 
 /** The largest JSON body a route takes, in bytes (256 KiB). */
 export const JSON_BODY_LIMIT = 256 * 1024;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
 import { eventually } from '../support/receiver';
 import { contractSigned, deliveryFixture } from '../support/delivery-harness';
 import { HR, MANAGE, QUIET_MS, UUID } from '../support/constants';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type CloudEvent, HTTP } from 'cloudevents';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Webhook } from 'standardwebhooks';
-import type { EventTypeDefinition } from '../../src/webhooks/interfaces/event-type.interface';
-import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import type { EventTypeDefinition } from '../../packages/nest-webhooks/src/interfaces/event-type.interface';
+import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ReceivedRequest, TestReceiver } from '../support/receiver';
 import {

@@ -6,11 +6,11 @@ import { Webhook } from 'standardwebhooks';
 import {
   WebhookEventPayload,
   EventEmitterBridge,
-} from '../../src/webhooks/events/event-emitter.bridge';
-import { deliveryMetrics } from '../../src/webhooks/dispatch/delivery-metrics';
-import { DispatchCapacity } from '../../src/webhooks/dispatch/dispatch-capacity';
-import { DeliveryQueue } from '../../src/webhooks/queue/delivery-queue.repository';
-import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+} from '../../packages/nest-webhooks/src/events/event-emitter.bridge';
+import { deliveryMetrics } from '../../packages/nest-webhooks/src/dispatch/delivery-metrics';
+import { DispatchCapacity } from '../../packages/nest-webhooks/src/dispatch/dispatch-capacity';
+import { DeliveryQueue } from '../../packages/nest-webhooks/src/queue/delivery-queue.repository';
+import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, TestReceiver } from '../support/receiver';
 import { contractSigned, deliveryHelpers, flatHeaders } from '../support/delivery-harness';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
 import { eventually } from '../support/receiver';
 import { contractSigned, deliveryFixture } from '../support/delivery-harness';
 import { DELIVERY_ENV } from '../support/constants';

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Webhook } from 'standardwebhooks';
-import { DeliveryJobs } from '../../src/webhooks/dispatch/delivery-jobs.service';
+import { DeliveryJobs } from '../../packages/nest-webhooks/src/dispatch/delivery-jobs.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { eventually, type ReceivedRequest, TestReceiver } from '../support/receiver';
 import {

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ReceivedRequest, TestReceiver } from '../support/receiver';
 import { contractSigned, deliveryHelpers, flatHeaders } from '../support/delivery-harness';

@@ -1,5 +1,5 @@
-import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
-import { sqlState } from '../../src/common/sql-state';
+import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
+import { sqlState } from 'nest-webhooks/shared';
 import { eventually } from '../support/receiver';
 import { contractSigned, deliveryFixture, FAST_RETRIES } from '../support/delivery-harness';
 import { DELIVERY_ENV } from '../support/constants';

@@ -3,7 +3,7 @@ import type { App } from 'supertest/types';
 import { deliveryHelpers, FAST_RETRIES } from '../support/delivery-harness';
 import { DELIVERY_ENV, DELIVERY_PERMISSIONS } from '../support/constants';
 import { sleep } from '../support/time';
-import { EndpointCircuits } from '../../src/webhooks/dispatch/endpoint-circuits';
+import { EndpointCircuits } from '../../packages/nest-webhooks/src/dispatch/endpoint-circuits';
 import { eventually, TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
 

@@ -12,8 +12,8 @@ import { createServer, type Server } from 'node:http';
 import * as net from 'node:net';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
-import type { HostResolver } from '../../src/webhooks/security/url-policy';
+import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
+import type { HostResolver } from '../../packages/nest-webhooks/src/security/url-policy';
 import {
   type Attempt,
   contractSigned,

@@ -2,15 +2,18 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../ormconfig';
-import { DeliveryQueue, type RecordRow } from '../../src/webhooks/queue/delivery-queue.repository';
+import {
+  DeliveryQueue,
+  type RecordRow,
+} from '../../packages/nest-webhooks/src/queue/delivery-queue.repository';
 import {
   type GroupLease,
   type OutboxEvent,
   OutboxRepository,
-} from '../../src/webhooks/queue/outbox.repository';
-import { WebhooksExceptionFilter } from '../../src/webhooks/webhooks-exception.filter';
-import { WebhooksError, WebhooksErrorCode } from '../../src/webhooks/webhooks.errors';
-import { WebhooksSettings } from '../../src/webhooks/webhooks-settings';
+} from '../../packages/nest-webhooks/src/queue/outbox.repository';
+import { WebhooksExceptionFilter } from '../../packages/nest-webhooks/src/webhooks-exception.filter';
+import { WebhooksError, WebhooksErrorCode } from '../../packages/nest-webhooks/src/webhooks.errors';
+import { WebhooksSettings } from '../../packages/nest-webhooks/src/webhooks-settings';
 import { createTestDatabase } from '../support/database';
 
 interface DeliveryState {

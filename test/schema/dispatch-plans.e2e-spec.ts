@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../ormconfig';
-import { hotQuery } from '../../src/webhooks/common/prepared-statement';
+import { hotQuery } from '../../packages/nest-webhooks/src/common/prepared-statement';
 import {
   CLAIM_STATEMENT,
   RECORD_STATEMENT,
-} from '../../src/webhooks/queue/delivery-queue.statements';
+} from '../../packages/nest-webhooks/src/queue/delivery-queue.statements';
 import { createTestDatabase } from '../support/database';
 
 const OWNER = 'plans-test';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { hotQuery } from '../../src/webhooks/common/prepared-statement';
-import { isRefusedStatement, sqlState } from '../../src/common/sql-state';
+import { hotQuery } from '../../packages/nest-webhooks/src/common/prepared-statement';
+import { isRefusedStatement, sqlState } from 'nest-webhooks/shared';
 import { createTestDatabase } from '../support/database';
 import { eventually } from '../support/receiver';
 import { TcpProxy } from '../support/tcp-proxy';

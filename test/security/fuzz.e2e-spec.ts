@@ -28,7 +28,7 @@ import { ACME, BASE_SEED } from '../support/fuzz/settings';
 import { TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { sleep } from '../support/time';
-import type { HostResolver } from '../../src/webhooks/security/url-policy';
+import type { HostResolver } from '../../packages/nest-webhooks/src/security/url-policy';
 
 // Input fuzzing of every route in the OpenAPI document (plus unknown routes and methods): random
 // JSON bodies, query strings, headers, tokens and path ids. For every request:

@@ -36,7 +36,13 @@ function newestMtime(target) {
 /** Whether dist/ is missing or older than a source it is built from. */
 function distIsStale() {
   const main = path.join(root, 'dist', 'src', 'main.js');
-  const sources = ['src', 'migrations', 'ormconfig.ts'].map((p) => path.join(root, p));
+  const sources = [
+    'src',
+    'migrations',
+    'ormconfig.ts',
+    'packages/nest-webhooks/src',
+    'packages/nest-webhooks/migrations',
+  ].map((p) => path.join(root, p));
   return !existsSync(main) || statSync(main).mtimeMs < Math.max(...sources.map(newestMtime));
 }
 
@@ -46,17 +52,16 @@ function distIsStale() {
  * under another test's running app). SKIP_BUILD=1 skips it while dist/ is up to date.
  */
 function buildApp() {
-  const result = spawnSync(
-    process.execPath,
-    [path.join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 180_000,
-    },
-  );
-  if (result.status !== 0) {
-    throw new Error(`nest build failed:\n${result.stdout}\n${result.stderr}`);
+  // The module's package first (the app imports it by name, from its dist/), then the app.
+  for (const cwd of [path.join(root, 'packages/nest-webhooks'), root]) {
+    const result = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'],
+      { cwd, encoding: 'utf8', timeout: 180_000 },
+    );
+    if (result.status !== 0) {
+      throw new Error(`nest build in ${cwd} failed:\n${result.stdout}\n${result.stderr}`);
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import { AppModule, type AppModuleOverrides } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { createHttpAdapter } from '../../src/http/http-adapter';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
-import type { HostResolver } from '../../src/webhooks/security/url-policy';
+import type { HostResolver } from '../../packages/nest-webhooks/src/security/url-policy';
 import { createTestDatabase } from './database';
 
 /**

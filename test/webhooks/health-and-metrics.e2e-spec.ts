@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { WebhookPublisher } from '../../src/webhooks/events/webhook-publisher.service';
+import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
 import { PROCESS_METRICS_TTL_MS } from '../../src/health/metrics.controller';
 import { DATABASE_PING_TTL_MS } from '../../src/health/health.controller';
 import { useAppFixture } from '../support/app-fixture';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { PagePosition } from '../../common/cursor';
+import type { PagePosition } from 'nest-webhooks/shared';
 import { CompanyRows } from '../common/company-rows';
 import { HrError, HrErrorCode } from '../hr.errors';
 import { fetchNewestFirst, type RowPage } from '../common/newest-first';

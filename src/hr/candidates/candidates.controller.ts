@@ -7,8 +7,8 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type WebhooksPrincipal } from '../../webhooks';
-import { PageQueryDto } from '../../common/page-query.dto';
+import { CurrentPrincipal, type WebhooksPrincipal } from 'nest-webhooks';
+import { PageQueryDto } from 'nest-webhooks/shared';
 import { HrController } from '../common/hr-controller.decorator';
 import { CandidatesService } from './candidates.service';
 import { CandidateDto, CandidatePageDto } from './dto/candidate.dto';

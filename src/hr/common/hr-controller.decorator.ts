@@ -1,6 +1,6 @@
 import { applyDecorators, Controller, UseFilters } from '@nestjs/common';
 import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { RequirePermissions } from '../../webhooks';
+import { RequirePermissions } from 'nest-webhooks';
 import { HR_MANAGE_PERMISSION } from '../hr.constants';
 import { HrExceptionFilter } from '../hr-exception.filter';
 

@@ -1,6 +1,6 @@
-import type { PagePosition } from '../../common/cursor';
+import type { PagePosition } from '../../../packages/nest-webhooks/src/shared/cursor';
 import { loadConfig } from '../../config/app-config';
-import { WebhooksSettings } from '../../webhooks/webhooks-settings';
+import { WebhooksSettings } from '../../../packages/nest-webhooks/src/webhooks-settings';
 import { HrCursors } from './hr-cursors';
 
 const position: PagePosition = {

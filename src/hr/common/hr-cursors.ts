@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CursorCodec } from '../../common/cursor';
+import { CursorCodec } from 'nest-webhooks/shared';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 
 /**

@@ -2,7 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { WebhookPublisher } from '../../webhooks';
+import { WebhookPublisher } from 'nest-webhooks';
 import { HrDomainEvent } from '../hr-domain-event';
 import type { HrEventData, HrEventType } from '../hr-event-types';
 

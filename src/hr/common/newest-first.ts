@@ -1,5 +1,5 @@
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
-import type { CursorCodec, PagePosition } from '../../common/cursor';
+import type { CursorCodec, PagePosition } from 'nest-webhooks/shared';
 import { HrError, HrErrorCode } from '../hr.errors';
 
 /** One page of rows, newest first, and whether more follow it. */

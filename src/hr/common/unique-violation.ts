@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { sqlState } from '../../common/sql-state';
+import { sqlState } from 'nest-webhooks/shared';
 
 /** Whether the error is PostgreSQL's unique violation (23505) on the named constraint. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {

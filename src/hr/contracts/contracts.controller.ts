@@ -9,7 +9,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, RequirePermissions, type WebhooksPrincipal } from '../../webhooks';
+import { CurrentPrincipal, RequirePermissions, type WebhooksPrincipal } from 'nest-webhooks';
 import { HR_MANAGE_PERMISSION } from '../hr.constants';
 import { HrExceptionFilter } from '../hr-exception.filter';
 import { ContractsService } from './contracts.service';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WebhooksModule } from '../../webhooks';
+import { WebhooksModule } from 'nest-webhooks';
 import { HrUnitOfWork } from '../common/hr-unit-of-work';
 import { hrEventTypes } from '../hr-event-types';
 import { EmployeeRepository } from './employee.repository';

@@ -1,4 +1,4 @@
-import type { EventTypeDefinition, JsonSchema } from '../../webhooks';
+import type { EventTypeDefinition, JsonSchema } from 'nest-webhooks';
 import { contractType, date, dateTime, exactObject, id, skills } from '../hr-event-schema-parts';
 import { APPLICATION_STATUSES } from './applications/application-status';
 import { INTERVIEW_KINDS } from './interviews/interview-kind';

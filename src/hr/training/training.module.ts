@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WebhooksModule } from '../../webhooks';
+import { WebhooksModule } from 'nest-webhooks';
 import { HrUnitOfWork } from '../common/hr-unit-of-work';
 import { EmployeesModule } from '../employees/employees.module';
 import { hrEventTypes } from '../hr-event-types';

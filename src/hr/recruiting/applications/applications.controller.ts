@@ -7,8 +7,8 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { PageQueryDto } from '../../../common/page-query.dto';
-import { CurrentPrincipal, type WebhooksPrincipal } from '../../../webhooks';
+import { PageQueryDto } from 'nest-webhooks/shared';
+import { CurrentPrincipal, type WebhooksPrincipal } from 'nest-webhooks';
 import { HrController } from '../../common/hr-controller.decorator';
 import { ApplicationsService } from './applications.service';
 import { ApplicationDto, ApplicationPageDto } from './dto/application.dto';

@@ -7,7 +7,7 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type WebhooksPrincipal } from '../../../webhooks';
+import { CurrentPrincipal, type WebhooksPrincipal } from 'nest-webhooks';
 import { HrController } from '../../common/hr-controller.decorator';
 import { InterviewDto } from './dto/interview.dto';
 import { RescheduleInterviewDto } from './dto/reschedule-interview.dto';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { PagePosition } from '../../../common/cursor';
+import type { PagePosition } from 'nest-webhooks/shared';
 import { CompanyRows } from '../../common/company-rows';
 import { fetchNewestFirst, type RowPage } from '../../common/newest-first';
 import { jobNotFound } from '../not-found';

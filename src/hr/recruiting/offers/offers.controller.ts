@@ -7,7 +7,7 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, type WebhooksPrincipal } from '../../../webhooks';
+import { CurrentPrincipal, type WebhooksPrincipal } from 'nest-webhooks';
 import { HrController } from '../../common/hr-controller.decorator';
 import { CreateOfferDto } from './dto/create-offer.dto';
 import { OfferDto } from './dto/offer.dto';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isRefusedStatement } from '../../common/sql-state';
+import { isRefusedStatement } from '../shared/sql-state';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DeliveryHandoff } from '../dispatch/delivery-handoff';
 import { DispatchSignal } from '../dispatch/dispatch-signal';

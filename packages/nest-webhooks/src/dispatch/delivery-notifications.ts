@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { DELIVERIES_CHANNEL } from '../queue/outbox.statements';
 import { WebhooksSettings } from '../webhooks-settings';
 import { DispatchSignal } from './dispatch-signal';
-import { isServerShutdown } from '../../common/sql-state';
+import { isServerShutdown } from '../shared/sql-state';
 import { errorMessage } from '../common/error-message';
 
 /**

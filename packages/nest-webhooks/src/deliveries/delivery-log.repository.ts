@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { PagePosition } from '../../common/cursor';
+import type { PagePosition } from '../shared/cursor';
 import type { AttemptDto, DeliveryDto } from './dto/attempt.dto';
 import type { AttemptStatus, DeliveryStatus } from '../entities/delivery-status';
 

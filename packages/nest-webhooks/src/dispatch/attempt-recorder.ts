@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { errorMessage } from '../common/error-message';
-import { isRefusedStatement } from '../../common/sql-state';
-import { storable } from '../../common/storable-text';
+import { isRefusedStatement } from '../shared/sql-state';
+import { storable } from '../shared/storable-text';
 import {
   DeliveryQueue,
   type RecordRow,

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
-import { type HttpReply, sendDomainError } from '../common/error-response';
+import { type HttpReply, sendDomainError } from './shared/error-response';
 import { WebhooksError, WebhooksErrorCode } from './webhooks.errors';
 
 const STATUS: Record<WebhooksErrorCode, HttpStatus> = {

@@ -23,7 +23,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
-import { PageQueryDto } from '../../common/page-query.dto';
+import { PageQueryDto } from '../shared/page-query.dto';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
 import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';

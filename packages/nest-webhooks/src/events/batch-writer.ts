@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { sqlState } from '../../common/sql-state';
+import { sqlState } from '../shared/sql-state';
 import { DeliveryHandoff, type HandoffReservation } from '../dispatch/delivery-handoff';
 import { deliveryMetrics } from '../dispatch/delivery-metrics';
 import { DispatchSignal } from '../dispatch/dispatch-signal';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto } from '../../../common/page-query.dto';
+import { PageQueryDto } from '../../shared/page-query.dto';
 import { ATTEMPT_STATUSES, type AttemptStatus } from '../../entities/delivery-status';
 
 export class LogsQueryDto extends PageQueryDto {

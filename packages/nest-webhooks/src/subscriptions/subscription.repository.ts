@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
-import type { PagePosition } from '../../common/cursor';
+import type { PagePosition } from '../shared/cursor';
 import { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
 /**

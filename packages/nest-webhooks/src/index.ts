@@ -1,5 +1,6 @@
-// The module's public API: what a host app imports. Everything else in src/webhooks is internal
-// (a lint rule refuses deeper imports from the rest of src/ and from test/fixtures/host-app/).
+// The module's public API: what `import ... from 'nest-webhooks'` gives a host app. Everything
+// else in the package is internal (its `exports` map publishes only this, `nest-webhooks/shared`
+// and `nest-webhooks/migrations`; a lint rule refuses deeper imports from the app around it).
 
 // The module, its options, and the entities for the host's data source.
 export { WebhooksModule } from './webhooks.module';

@@ -1,6 +1,6 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
-import { sqlState } from '../../common/sql-state';
+import { sqlState } from '../shared/sql-state';
 
 /** A statement run often enough to be worth preparing: its name is unique in the module. */
 export interface HotStatement {

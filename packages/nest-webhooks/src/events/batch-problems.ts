@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { type FieldProblem, validationProblems } from '../../common/validation-errors';
+import { type FieldProblem, validationProblems } from '../shared/validation-errors';
 import type { EventCatalog } from '../catalog/event-catalog.service';
 import { BatchEventDto } from './dto/publish-batch.dto';
 

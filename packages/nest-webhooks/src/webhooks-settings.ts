@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CursorCodec } from '../common/cursor';
+import { CursorCodec } from './shared/cursor';
 import type {
   DeliveryDefaults,
   DirectSendDefaults,

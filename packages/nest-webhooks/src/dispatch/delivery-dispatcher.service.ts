@@ -4,7 +4,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { isServerShutdown } from '../../common/sql-state';
+import { isServerShutdown } from '../shared/sql-state';
 import { errorMessage } from '../common/error-message';
 import type { ClaimedDelivery } from '../queue/claimed-delivery';
 import { DeliveryQueue } from '../queue/delivery-queue.repository';
