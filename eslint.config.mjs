@@ -36,7 +36,14 @@ export default tseslint.config(
   {
     // The app around the module, its bench and scripts, and the sample host app see only its
     // public API (unit specs, like the e2e tests, may reach inside to check the module's parts).
-    files: ['src/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'migrations/**/*.ts', 'test/fixtures/host-app/**/*.ts'],
+    files: [
+      'src/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+      'migrations/**/*.ts',
+      'test/fixtures/host-app/**/*.ts',
+      'test/fixtures/packed-host/**/*.ts',
+    ],
     ignores: ['src/**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [WEBHOOKS_INTERNALS] }] },
   },
