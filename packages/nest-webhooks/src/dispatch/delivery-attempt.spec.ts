@@ -451,3 +451,51 @@ describe('DeliveryAttempt: the outcome', () => {
     expect(http.closed).toBe(true);
   });
 });
+
+describe('DeliveryAttempt: a request that cannot be built', () => {
+  it.each([
+    ['a format no serializer is registered for', { format: 'protobuf' }, /format "protobuf"/],
+    [
+      'a signature algorithm no provider is registered for',
+      { signatureAlgorithm: 'Ed448' },
+      /signature algorithm "Ed448"/,
+    ],
+  ])('%s: a failed attempt that ends the delivery, nothing sent', async (_, overrides, reason) => {
+    const { http, attempts } = setup();
+    const attempt = await attempts.make(delivery(), target(overrides), { retry: true });
+    expect(http.requests).toHaveLength(0);
+    expect(attempt).toMatchObject({
+      kind: 'attempted',
+      status: 'failed',
+      statusCode: null,
+      nextStatus: 'failed',
+      nextAttemptAt: null,
+      gone: false,
+    });
+    expect(attempt.error).toMatch(/^request not built: /);
+    expect(attempt.error).toMatch(reason);
+  });
+
+  it('a host serializer that throws: the same, with its message', async () => {
+    const http = new FakeHttpClient();
+    const broken = {
+      format: 'broken',
+      contentType: 'application/x-broken',
+      batchContentType: 'application/x-broken',
+      serialize: (): Buffer => {
+        throw new Error('cannot encode field data.note');
+      },
+      serializeBatch: (): Buffer => Buffer.alloc(0),
+    };
+    const attempts = new DeliveryAttempt(
+      new WebhooksSettings({ secretKey: 'x'.repeat(32) }),
+      new SerializerRegistry([broken]),
+      new SignatureProviderRegistry([]),
+      http,
+    );
+    const attempt = await attempts.make(delivery(), target({ format: 'broken' }), { retry: true });
+    expect(http.requests).toHaveLength(0);
+    expect(attempt.error).toBe('request not built: cannot encode field data.note');
+    expect(attempt.nextStatus).toBe('failed');
+  });
+});

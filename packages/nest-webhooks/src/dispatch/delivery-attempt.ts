@@ -31,7 +31,13 @@ export class DeliveryAttempt {
     target: DeliveryTarget,
     options: { retry: boolean },
   ): Promise<AttemptMade> {
-    const { body, headers } = this.request(delivery, target);
+    let request: { body: Buffer; headers: Record<string, string> };
+    try {
+      request = this.request(delivery, target);
+    } catch (error) {
+      return unbuildable(delivery, error);
+    }
+    const { body, headers } = request;
     const response = await this.http.send({
       url: target.url,
       headers,
@@ -104,6 +110,33 @@ export class DeliveryAttempt {
     }
     return { body, headers };
   }
+}
+
+/**
+ * An attempt whose request cannot be built: the serializer of its format or the provider of its
+ * signature algorithm is no longer registered (a host removed it), or one of them threw. It is
+ * recorded as a failed attempt that ends the delivery (another try could not build it either;
+ * a manual retry can, once the host registers it again), instead of leaving the delivery held
+ * for the lease reaper to hand out again and again.
+ */
+function unbuildable(delivery: ClaimedDelivery, error: unknown): AttemptMade {
+  deliveryMetrics.attempts.inc({ outcome: 'failed' });
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    kind: 'attempted',
+    attemptId: randomUUID(),
+    delivery,
+    status: 'failed',
+    statusCode: null,
+    durationMs: 0,
+    error: `request not built: ${reason}`.slice(0, 500),
+    responseBody: '',
+    requestHeaders: {},
+    at: new Date(),
+    nextStatus: 'failed',
+    nextAttemptAt: null,
+    gone: false,
+  };
 }
 
 /** The request headers for the log: a subscription's extra header values may be credentials. */

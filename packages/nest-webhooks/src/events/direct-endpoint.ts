@@ -1,7 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
+import type { SerializerRegistry } from '../formats/serializer-registry';
 import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.interface';
 import { signingSecretProblem } from '../security/secret-cipher';
+import { refuseUnknownFormatOrAlgorithm } from '../signing/known-format-and-algorithm';
+import type { SignatureProviderRegistry } from '../signing/signature-headers';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
 import { WebhooksError } from '../webhooks.errors';
 import type { WebhooksSettings } from '../webhooks-settings';
@@ -17,13 +20,22 @@ export interface DirectSendOptions extends DirectSendDefaults {
 
 /**
  * The endpoint of a direct send: per-call options over the module's `directSend` defaults, the
- * URL checked against the URL policy and the secret encrypted as a subscription's is.
+ * URL checked against the URL policy, the format and signature algorithm against the registered
+ * ones, and the secret encrypted as a subscription's is.
  */
 export async function directEndpoint(
   options: DirectSendOptions,
   settings: WebhooksSettings,
+  registered: { serializers: SerializerRegistry; signers: SignatureProviderRegistry },
 ): Promise<DirectEndpoint> {
   const base = settings.directSend;
+  const format = options.format ?? base.format ?? 'json';
+  const signatureAlgorithm = options.signatureAlgorithm ?? base.signatureAlgorithm ?? 'HmacSha256';
+  refuseUnknownFormatOrAlgorithm(
+    { format, signatureAlgorithm },
+    registered.serializers,
+    registered.signers,
+  );
   const url = options.url ?? base.url;
   if (!url) throw WebhooksError.invalidField('url', 'url is required for a direct send');
   try {
@@ -39,8 +51,8 @@ export async function directEndpoint(
   return {
     url,
     secretEncrypted: secret ? settings.cipher.encrypt(secret) : null,
-    signatureAlgorithm: options.signatureAlgorithm ?? base.signatureAlgorithm ?? 'HmacSha256',
-    format: options.format ?? base.format ?? 'json',
+    signatureAlgorithm,
+    format,
     headers: { ...(base.headers ?? {}), ...(options.headers ?? {}) },
     maxRetryCount: options.maxRetryCount ?? base.maxRetryCount ?? defaults.maxRetryCount,
     retryDelayMs: options.retryDelayMs ?? base.retryDelayMs ?? defaults.retryDelayMs,

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { EventCatalog } from '../catalog/event-catalog.service';
+import { SerializerRegistry } from '../formats/serializer-registry';
+import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { type OutboxEvent, OutboxRepository } from '../queue/outbox.repository';
 import { WebhooksError } from '../webhooks.errors';
 import { WebhooksSettings } from '../webhooks-settings';
@@ -49,6 +51,8 @@ export class WebhookPublisher {
     private readonly writer: EventWriter,
     private readonly batches: BatchWriter,
     private readonly outbox: OutboxRepository,
+    private readonly serializers: SerializerRegistry,
+    private readonly signers: SignatureProviderRegistry,
   ) {}
 
   async publish(type: string, data: unknown, options: PublishOptions): Promise<PublishedEvent> {
@@ -105,7 +109,10 @@ export class WebhookPublisher {
     options: DirectSendOptions,
   ): Promise<{ eventId: string; deliveryId: string }> {
     this.validate(event.type, event.data);
-    const endpoint = await directEndpoint(options, this.settings);
+    const endpoint = await directEndpoint(options, this.settings, {
+      serializers: this.serializers,
+      signers: this.signers,
+    });
     return this.writer.inTransaction(options.manager, async (manager) => {
       const eventId = randomUUID();
       const deliveryId = randomUUID();

@@ -16,6 +16,7 @@ import type { UpdateSubscriptionDto } from './dto/update-subscription.dto';
 import { DeliveryQueue } from '../queue/delivery-queue.repository';
 import { SerializerRegistry } from '../formats/serializer-registry';
 import { SignatureProviderRegistry } from '../signing/signature-headers';
+import { refuseUnknownFormatOrAlgorithm } from '../signing/known-format-and-algorithm';
 import { SubscriptionRepository } from './subscription.repository';
 import type { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
@@ -56,7 +57,7 @@ export class SubscriptionsService {
 
   async create(companyId: string, body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
     this.checkEvents(body.events);
-    this.checkFormatAndAlgorithm(body);
+    refuseUnknownFormatOrAlgorithm(body, this.serializers, this.signers);
     const url = await this.checkUrl(body.url);
     const secret = body.secret ?? generateSigningSecret();
     const { defaults } = this.settings;
@@ -108,7 +109,7 @@ export class SubscriptionsService {
         throw WebhooksError.invalidField(field, `${field} may not be null`);
       }
     }
-    this.checkFormatAndAlgorithm(body);
+    refuseUnknownFormatOrAlgorithm(body, this.serializers, this.signers);
     const changes: Partial<WebhookSubscription> = {};
     if (body.events !== undefined) {
       this.checkEvents(body.events);
@@ -173,22 +174,6 @@ export class SubscriptionsService {
       );
     }
     return row;
-  }
-
-  /** Built-in or host-registered (module options) formats and signature algorithms only. */
-  private checkFormatAndAlgorithm(body: { format?: string; signatureAlgorithm?: string }): void {
-    if (body.format !== undefined && !this.serializers.has(body.format)) {
-      throw WebhooksError.invalidField(
-        'format',
-        `format must be one of: ${this.serializers.formats().join(', ')}`,
-      );
-    }
-    if (body.signatureAlgorithm !== undefined && !this.signers.has(body.signatureAlgorithm)) {
-      throw WebhooksError.invalidField(
-        'signatureAlgorithm',
-        `signatureAlgorithm must be one of: ${this.signers.algorithms().join(', ')}`,
-      );
-    }
   }
 
   private checkEvents(events: readonly string[]): void {
