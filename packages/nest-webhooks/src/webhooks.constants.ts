@@ -14,7 +14,13 @@ export const SECRET_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 export const SUBSCRIPTION_FORMATS = ['json', 'cloudevents+json', 'xml', 'cloudevents+xml'] as const;
 export type SubscriptionFormat = (typeof SUBSCRIPTION_FORMATS)[number];
 
-export const SIGNATURE_ALGORITHMS = ['HmacSha256', 'HmacSha384', 'HmacSha512', 'HmacSha1'] as const;
+export const SIGNATURE_ALGORITHMS = [
+  'HmacSha256',
+  'HmacSha384',
+  'HmacSha512',
+  'HmacSha1',
+  'Ed25519',
+] as const;
 export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
 
 /** Injection token of the `WebhookHttpClient` deliveries go through. */

@@ -37,6 +37,7 @@ import type { WebhooksModuleOptions } from './interfaces/webhooks-module-options
 import { SignatureProviderRegistry } from './signing/signature-headers';
 import { SubscriptionRepository } from './subscriptions/subscription.repository';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { SigningKeys } from './subscriptions/signing-keys';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { DeliveryQueue } from './queue/delivery-queue.repository';
 import { OutboxRepository } from './queue/outbox.repository';
@@ -73,6 +74,7 @@ let featureCount = 0;
     WebhooksSettings,
     EventCatalog,
     SubscriptionRepository,
+    SigningKeys,
     SubscriptionsService,
     PermissionsGuard,
     DeliveryQueue,

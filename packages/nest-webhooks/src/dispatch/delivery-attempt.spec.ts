@@ -80,6 +80,7 @@ function target(overrides: Partial<DeliveryTarget> = {}): DeliveryTarget {
     url: 'https://hooks.example.com/in',
     secrets: [newSecret()],
     signatureAlgorithm: 'HmacSha256',
+    signedContent: 'timestamp.body',
     format: 'json',
     headers: {},
     maxRetryCount: 3,

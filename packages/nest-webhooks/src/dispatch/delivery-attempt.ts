@@ -101,7 +101,14 @@ export class DeliveryAttempt {
       const provider = this.signers.get(target.signatureAlgorithm);
       Object.assign(
         headers,
-        signatureHeaders({ messageId, timestamp, body, secrets: target.secrets, provider }),
+        signatureHeaders({
+          messageId,
+          timestamp,
+          body,
+          secrets: target.secrets,
+          provider,
+          signedContent: target.signedContent,
+        }),
       );
     } else {
       headers['webhook-id'] = messageId;

@@ -5,6 +5,7 @@ import { errorMessage } from '../common/error-message';
 import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
 import type { ClaimedDelivery } from '../queue/claimed-delivery';
 import { WebhooksSettings } from '../webhooks-settings';
+import type { SignedContent } from '../signing/signature-headers';
 import type { RetrySettings } from './retry-policy';
 
 /** Where and how one delivery is sent: a subscription's settings, or a direct send's endpoint. */
@@ -16,6 +17,8 @@ export interface DeliveryTarget extends RetrySettings {
   /** Signing secrets, current first (the previous one during a rotation); [] sends unsigned. */
   secrets: string[];
   signatureAlgorithm: string;
+  /** What `X-Webhook-Signature` signs. */
+  signedContent: SignedContent;
   format: string;
   headers: Record<string, string>;
   requestTimeoutMs: number;
@@ -41,6 +44,7 @@ interface SubscriptionRow {
   previous_secret_encrypted: string | null;
   previous_secret_expires_at: Date | null;
   signature_algorithm: string;
+  signed_content: SignedContent;
   format: string;
   headers: Record<string, string>;
   max_retry_count: number;
@@ -104,7 +108,7 @@ export class DeliveryTargets {
   private async load(ids: string[], now: number): Promise<Map<string, ResolvedTarget>> {
     const rows = await this.dataSource.query<SubscriptionRow[]>(
       `SELECT id, url, is_active, deleted_at, secret_encrypted, previous_secret_encrypted,
-              previous_secret_expires_at, signature_algorithm, format, headers, max_retry_count,
+              previous_secret_expires_at, signature_algorithm, signed_content, format, headers, max_retry_count,
               retry_delay_ms, retry_backoff_multiplier, request_timeout_ms, updated_at
        FROM webhook_subscriptions WHERE id = ANY($1::uuid[])`,
       [ids],
@@ -129,6 +133,7 @@ export class DeliveryTargets {
         ? [this.settings.cipher.decrypt(endpoint.secretEncrypted)]
         : [],
       signatureAlgorithm: endpoint.signatureAlgorithm,
+      signedContent: endpoint.signedContent ?? 'timestamp.body',
       format: endpoint.format,
       headers: endpoint.headers,
       maxRetryCount: endpoint.maxRetryCount,
@@ -157,6 +162,7 @@ export class DeliveryTargets {
       url: row.url,
       secrets,
       signatureAlgorithm: row.signature_algorithm,
+      signedContent: row.signed_content,
       format: row.format,
       headers: row.headers ?? {},
       maxRetryCount: row.max_retry_count,

@@ -19,6 +19,8 @@ export interface DirectEndpoint {
   /** null: sent unsigned. */
   secretEncrypted: string | null;
   signatureAlgorithm: string;
+  /** Absent on rows written before it existed: `timestamp.body`. */
+  signedContent?: 'timestamp.body' | 'body';
   format: string;
   headers: Record<string, string>;
   maxRetryCount: number;

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   DeleteDateColumn,
@@ -7,11 +8,13 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { SignedContent } from '../signing/signature-headers';
 
 /** A company's endpoint that receives the events it subscribed to. */
 @Entity({ name: 'webhook_subscriptions' })
 @Index('idx_webhook_subscriptions_company_created', ['companyId', 'createdAt', 'id'])
 @Index('idx_webhook_subscriptions_active_company', { synchronize: false })
+@Check('chk_webhook_subscriptions_signed_content', `"signed_content" IN ('timestamp.body', 'body')`)
 export class WebhookSubscription {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -48,6 +51,14 @@ export class WebhookSubscription {
 
   @Column({ name: 'signature_algorithm', type: 'varchar', length: 16 })
   signatureAlgorithm!: string;
+
+  /** What `X-Webhook-Signature` signs: `timestamp.body` or `body` (the original design's). */
+  @Column({ name: 'signed_content', type: 'varchar', length: 16, default: 'timestamp.body' })
+  signedContent!: SignedContent;
+
+  /** An asymmetric algorithm's public key (`whpk_...`; the private key is `secretEncrypted`). */
+  @Column({ name: 'public_key', type: 'varchar', length: 200, nullable: true })
+  publicKey!: string | null;
 
   /** Extra request headers sent with every delivery. */
   @Column({ type: 'jsonb', default: () => "'{}'" })

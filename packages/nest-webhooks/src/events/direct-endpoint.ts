@@ -5,6 +5,7 @@ import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.i
 import { signingSecretProblem } from '../security/secret-cipher';
 import { refuseUnknownFormatOrAlgorithm } from '../signing/known-format-and-algorithm';
 import type { SignatureProviderRegistry } from '../signing/signature-headers';
+import type { WebhookSignatureProvider } from '../interfaces/signature-provider.interface';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
 import { WebhooksError } from '../webhooks.errors';
 import type { WebhooksSettings } from '../webhooks-settings';
@@ -45,13 +46,23 @@ export async function directEndpoint(
     throw error;
   }
   const secret = options.secret === undefined ? base.secret : options.secret;
-  const secretProblem = secret ? signingSecretProblem(secret) : null;
+  const secretProblem = secret
+    ? keyProblem(secret, registered.signers.get(signatureAlgorithm))
+    : null;
   if (secretProblem) throw WebhooksError.invalidField('secret', secretProblem);
+  const signedContent = options.signedContent ?? base.signedContent ?? 'timestamp.body';
+  if (signedContent === 'body' && !registered.signers.get(signatureAlgorithm).signContent) {
+    throw WebhooksError.invalidField(
+      'signedContent',
+      `signedContent "body" is not supported by signatureAlgorithm ${signatureAlgorithm}`,
+    );
+  }
   const defaults = settings.defaults;
   return {
     url,
     secretEncrypted: secret ? settings.cipher.encrypt(secret) : null,
     signatureAlgorithm,
+    signedContent,
     format,
     headers: { ...(base.headers ?? {}), ...(options.headers ?? {}) },
     maxRetryCount: options.maxRetryCount ?? base.maxRetryCount ?? defaults.maxRetryCount,
@@ -63,4 +74,15 @@ export async function directEndpoint(
     requestTimeoutMs:
       options.requestTimeoutMs ?? base.requestTimeoutMs ?? defaults.requestTimeoutMs,
   };
+}
+
+/** Why `secret` cannot sign with `provider`: a `whsec_` secret, or an asymmetric private key. */
+function keyProblem(secret: string, provider: WebhookSignatureProvider): string | null {
+  if (!provider.asymmetric) return signingSecretProblem(secret);
+  try {
+    provider.asymmetric.publicKeyOf(secret);
+    return null;
+  } catch (error) {
+    return `secret must be an ${provider.algorithm} private key: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }

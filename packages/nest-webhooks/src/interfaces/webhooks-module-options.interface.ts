@@ -87,8 +87,11 @@ export interface DispatchOptions {
 
 export interface DirectSendDefaults {
   url?: string;
+  /** A `whsec_` secret, or with an asymmetric algorithm (`Ed25519`) its `whsk_` private key. */
   secret?: string | null;
   signatureAlgorithm?: string;
+  /** What `X-Webhook-Signature` signs: `timestamp.body` (default) or `body`. */
+  signedContent?: 'timestamp.body' | 'body';
   format?: string;
   headers?: Record<string, string>;
   maxRetryCount?: number;

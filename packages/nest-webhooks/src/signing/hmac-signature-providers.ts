@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookSignatureProvider } from '../interfaces/signature-provider.interface';
+import { Ed25519SignatureProvider } from './ed25519-signature-provider';
 
 /** Node digest names the built-in providers use. */
 export type HmacHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
@@ -21,6 +22,11 @@ export class HmacSignatureProvider implements WebhookSignatureProvider {
       .update(`${timestamp}.`, 'utf8')
       .update(body)
       .digest('hex');
+  }
+
+  /** `signedContent: body`: the hex HMAC of the body alone (the original design's receivers). */
+  signContent(content: Buffer, secret: string): string {
+    return createHmac(this.hash, Buffer.from(secret, 'utf8')).update(content).digest('hex');
   }
 }
 
@@ -58,4 +64,5 @@ export const BUILTIN_SIGNATURE_PROVIDERS: readonly WebhookSignatureProvider[] = 
   new HmacSha384SignatureProvider(),
   new HmacSha512SignatureProvider(),
   new HmacSha1SignatureProvider(),
+  new Ed25519SignatureProvider(),
 ]);

@@ -225,12 +225,19 @@ describe('signatureHeaders', () => {
 describe('SignatureProviderRegistry', () => {
   it('has the built-ins', () => {
     const registry = new SignatureProviderRegistry();
-    expect(registry.algorithms()).toEqual(['HmacSha256', 'HmacSha384', 'HmacSha512', 'HmacSha1']);
+    expect(registry.algorithms()).toEqual([
+      'HmacSha256',
+      'HmacSha384',
+      'HmacSha512',
+      'HmacSha1',
+      'Ed25519',
+    ]);
     expect(BUILTIN_SIGNATURE_PROVIDERS.map((p) => p.prefix)).toEqual([
       'sha256',
       'sha384',
       'sha512',
       'sha1',
+      'ed25519',
     ]);
     expect(registry.has('HmacSha256')).toBe(true);
     expect(registry.has('hmacsha256')).toBe(false);
@@ -239,9 +246,9 @@ describe('SignatureProviderRegistry', () => {
 
   it('throws a clear error for an unknown algorithm', () => {
     const registry = new SignatureProviderRegistry();
-    expect(() => registry.get('Ed25519')).toThrow(UnknownSignatureAlgorithmError);
-    expect(() => registry.get('Ed25519')).toThrow(
-      'Unknown signature algorithm "Ed25519" (known: HmacSha256, HmacSha384, HmacSha512, HmacSha1)',
+    expect(() => registry.get('Ed448')).toThrow(UnknownSignatureAlgorithmError);
+    expect(() => registry.get('Ed448')).toThrow(
+      'Unknown signature algorithm "Ed448" (known: HmacSha256, HmacSha384, HmacSha512, HmacSha1, Ed25519)',
     );
   });
 
@@ -263,6 +270,7 @@ describe('SignatureProviderRegistry', () => {
       'HmacSha384',
       'HmacSha512',
       'HmacSha1',
+      'Ed25519',
       'Blake2b512',
     ]);
     expect(registry.get('HmacSha1')).toBe(replacement);

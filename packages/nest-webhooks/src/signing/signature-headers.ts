@@ -14,7 +14,13 @@ export interface SignatureHeadersInput {
   secrets: readonly string[];
   /** The subscription's `X-Webhook-Signature` algorithm. */
   provider: WebhookSignatureProvider;
+  /** What `X-Webhook-Signature` signs: `<timestamp>.<body>` (the default) or the body alone. */
+  signedContent?: SignedContent;
 }
+
+/** What `X-Webhook-Signature` signs (a subscription's `signedContent`). */
+export const SIGNED_CONTENTS = ['timestamp.body', 'body'] as const;
+export type SignedContent = (typeof SIGNED_CONTENTS)[number];
 
 /** Header names exactly as sent (HTTP header names are case-insensitive). */
 export const SIGNATURE_HEADER_NAMES = Object.freeze({
@@ -62,8 +68,9 @@ export function standardWebhooksSignature(
 
 /**
  * The signature headers of one attempt: `webhook-id`, `webhook-timestamp`, `webhook-signature`
- * (Standard Webhooks; several secrets space-separated, new first), `X-Webhook-Timestamp`,
- * `X-Webhook-Signature` (`<prefix>=<signature>` with the subscription's algorithm; several
+ * (Standard Webhooks: `v1,` HMACs, or the asymmetric provider's entries such as `v1a,`; several
+ * secrets space-separated, new first), `X-Webhook-Timestamp`, `X-Webhook-Signature`
+ * (`<prefix>=<signature>` with the subscription's algorithm over its signed content; several
  * comma-separated, new first) and `X-Webhook-Signature-Algorithm`.
  */
 export function signatureHeaders(input: SignatureHeadersInput): Record<string, string> {
@@ -78,18 +85,36 @@ export function signatureHeaders(input: SignatureHeadersInput): Record<string, s
   const secrets = [...new Set(input.secrets)];
   if (secrets.length === 0) throw new Error('Signing needs at least one secret');
   const seconds = String(timestamp);
+  const { asymmetric } = provider;
+  const standard = asymmetric
+    ? (secret: string) => asymmetric.standardSignature(messageId, timestamp, body, secret)
+    : (secret: string) => standardWebhooksSignature(messageId, timestamp, body, secret);
+  const legacy = legacySigner(provider, input.signedContent ?? 'timestamp.body', body, timestamp);
   return {
     [SIGNATURE_HEADER_NAMES.id]: messageId,
     [SIGNATURE_HEADER_NAMES.timestamp]: seconds,
-    [SIGNATURE_HEADER_NAMES.signature]: secrets
-      .map((secret) => standardWebhooksSignature(messageId, timestamp, body, secret))
-      .join(' '),
+    [SIGNATURE_HEADER_NAMES.signature]: secrets.map(standard).join(' '),
     [SIGNATURE_HEADER_NAMES.legacyTimestamp]: seconds,
     [SIGNATURE_HEADER_NAMES.legacySignature]: secrets
-      .map((secret) => `${provider.prefix}=${provider.sign(body, timestamp, secret)}`)
+      .map((secret) => `${provider.prefix}=${legacy(secret)}`)
       .join(','),
     [SIGNATURE_HEADER_NAMES.legacyAlgorithm]: provider.algorithm,
   };
+}
+
+/** The `X-Webhook-Signature` value of one secret, over the subscription's signed content. */
+function legacySigner(
+  provider: WebhookSignatureProvider,
+  signedContent: SignedContent,
+  body: Buffer,
+  timestamp: number,
+): (secret: string) => string {
+  if (signedContent === 'timestamp.body') return (secret) => provider.sign(body, timestamp, secret);
+  const { signContent } = provider;
+  if (!signContent) {
+    throw new Error(`Signature algorithm "${provider.algorithm}" cannot sign the body alone`);
+  }
+  return (secret) => signContent.call(provider, body, secret);
 }
 
 /** Thrown by `SignatureProviderRegistry.get` for an algorithm nobody registered. */
@@ -107,7 +132,7 @@ const PREFIX_TOKEN = /^[A-Za-z0-9_.-]+$/;
 
 /**
  * The signature algorithms a subscription may use: the built-ins (`HmacSha256`, `HmacSha384`,
- * `HmacSha512`, `HmacSha1`) and the host's (module option `signatureProviders`). A host provider
+ * `HmacSha512`, `HmacSha1`, `Ed25519`) and the host's (module option `signatureProviders`). A host provider
  * whose `algorithm` is a built-in's name replaces that built-in. Names are case-sensitive.
  */
 export class SignatureProviderRegistry {

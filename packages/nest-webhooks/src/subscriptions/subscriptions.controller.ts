@@ -111,7 +111,7 @@ export class SubscriptionsController {
     @CurrentPrincipal() principal: WebhooksPrincipal,
     @Param('id') id: string,
   ): Promise<SigningSecretDto> {
-    return { secret: await this.subscriptions.getSecret(principal.companyId, id) };
+    return this.subscriptions.getSecret(principal.companyId, id);
   }
 
   /** A new secret; the previous one keeps signing beside it for 24 h. */
@@ -123,6 +123,6 @@ export class SubscriptionsController {
     @CurrentPrincipal() principal: WebhooksPrincipal,
     @Param('id') id: string,
   ): Promise<SigningSecretDto> {
-    return { secret: await this.subscriptions.rotateSecret(principal.companyId, id) };
+    return this.subscriptions.rotateSecret(principal.companyId, id);
   }
 }

@@ -2,8 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { EventCatalog } from '../catalog/event-catalog.service';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
-import { generateSigningSecret } from '../security/secret-cipher';
-import { SECRET_ROTATION_OVERLAP_MS } from '../webhooks.constants';
 import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
 import { WebhooksSettings } from '../webhooks-settings';
 import type { CreateSubscriptionDto } from './dto/create-subscription.dto';
@@ -17,6 +15,7 @@ import { DeliveryQueue } from '../queue/delivery-queue.repository';
 import { SerializerRegistry } from '../formats/serializer-registry';
 import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { refuseUnknownFormatOrAlgorithm } from '../signing/known-format-and-algorithm';
+import { type ShownKey, SigningKeys } from './signing-keys';
 import { SubscriptionRepository } from './subscription.repository';
 import type { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
@@ -29,6 +28,8 @@ export function toSubscriptionDto(row: WebhookSubscription): SubscriptionDto {
     isActive: row.isActive,
     format: row.format,
     signatureAlgorithm: row.signatureAlgorithm,
+    signedContent: row.signedContent,
+    publicKey: row.publicKey,
     headers: row.headers,
     maxRetryCount: row.maxRetryCount,
     retryDelayMs: row.retryDelayMs,
@@ -53,22 +54,27 @@ export class SubscriptionsService {
     private readonly queue: DeliveryQueue,
     private readonly serializers: SerializerRegistry,
     private readonly signers: SignatureProviderRegistry,
+    private readonly keys: SigningKeys,
   ) {}
 
   async create(companyId: string, body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
     this.checkEvents(body.events);
     refuseUnknownFormatOrAlgorithm(body, this.serializers, this.signers);
+    const signatureAlgorithm = body.signatureAlgorithm ?? 'HmacSha256';
+    const signedContent = body.signedContent ?? 'timestamp.body';
+    this.keys.checkSignedContent(signatureAlgorithm, signedContent);
     const url = await this.checkUrl(body.url);
-    const secret = body.secret ?? generateSigningSecret();
+    const { stored, shown } = this.keys.create(signatureAlgorithm, body.secret);
     const { defaults } = this.settings;
     const row = await this.subscriptions.insertForCompany(companyId, {
       url,
       events: unique(body.events),
       description: body.description ?? null,
       isActive: body.isActive ?? true,
-      secretEncrypted: this.settings.cipher.encrypt(secret),
+      ...stored,
       format: body.format ?? 'json',
-      signatureAlgorithm: body.signatureAlgorithm ?? 'HmacSha256',
+      signatureAlgorithm,
+      signedContent,
       headers: body.headers ?? {},
       maxRetryCount: body.maxRetryCount ?? defaults.maxRetryCount,
       retryDelayMs: body.retryDelayMs ?? defaults.retryDelayMs,
@@ -77,7 +83,7 @@ export class SubscriptionsService {
       batch: body.batch ?? false,
     });
     this.logger.log(`Subscription ${row.id} created for company ${companyId}`);
-    return { ...toSubscriptionDto(row), secret };
+    return { ...toSubscriptionDto(row), ...shown };
   }
 
   async list(companyId: string, limit: number, cursor?: string): Promise<SubscriptionPageDto> {
@@ -110,7 +116,9 @@ export class SubscriptionsService {
       }
     }
     refuseUnknownFormatOrAlgorithm(body, this.serializers, this.signers);
-    const changes: Partial<WebhookSubscription> = {};
+    const algorithm = body.signatureAlgorithm ?? row.signatureAlgorithm;
+    this.keys.checkSignedContent(algorithm, body.signedContent ?? row.signedContent);
+    const changes: Partial<WebhookSubscription> = this.keys.forAlgorithmChange(row, algorithm);
     if (body.events !== undefined) {
       this.checkEvents(body.events);
       changes.events = unique(body.events);
@@ -121,6 +129,7 @@ export class SubscriptionsService {
       'isActive',
       'format',
       'signatureAlgorithm',
+      'signedContent',
       'headers',
       'maxRetryCount',
       'retryDelayMs',
@@ -146,22 +155,18 @@ export class SubscriptionsService {
     this.logger.log(`Subscription ${id} deleted for company ${companyId}`);
   }
 
-  async getSecret(companyId: string, id: string): Promise<string> {
-    const row = await this.require(companyId, id);
-    return this.settings.cipher.decrypt(row.secretEncrypted);
+  /** The secret, or an asymmetric algorithm's public key. */
+  async getSecret(companyId: string, id: string): Promise<ShownKey> {
+    return this.keys.shown(await this.require(companyId, id));
   }
 
-  /** A new secret; the old one keeps signing beside it for 24 h. */
-  async rotateSecret(companyId: string, id: string): Promise<string> {
+  /** A new secret (or key pair); the old one keeps signing beside it for 24 h. */
+  async rotateSecret(companyId: string, id: string): Promise<ShownKey> {
     const row = await this.require(companyId, id);
-    const secret = generateSigningSecret();
-    await this.subscriptions.updateForCompany(companyId, row, {
-      previousSecretEncrypted: row.secretEncrypted,
-      previousSecretExpiresAt: new Date(Date.now() + SECRET_ROTATION_OVERLAP_MS),
-      secretEncrypted: this.settings.cipher.encrypt(secret),
-    });
-    this.logger.log(`Subscription ${id}: signing secret rotated`);
-    return secret;
+    const { changes, shown } = this.keys.rotate(row);
+    await this.subscriptions.updateForCompany(companyId, row, changes);
+    this.logger.log(`Subscription ${id}: signing key rotated`);
+    return shown;
   }
 
   /** The row, or 404 (also for another company's id, and for ids that are not UUIDs). */

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsNumber,
   IsOptional,
@@ -15,6 +16,7 @@ import {
 } from 'class-validator';
 import { EVENT_FILTER_PATTERN } from '../../catalog/event-type-matching';
 import { MAX_URL_LENGTH } from '../../security/url-policy';
+import { SIGNED_CONTENTS, type SignedContent } from '../../signing/signature-headers';
 import { SIGNATURE_ALGORITHMS, SUBSCRIPTION_FORMATS } from '../../webhooks.constants';
 import { IsExtraHeaders } from './headers.validator';
 import { IsSigningSecret } from './signing-secret.validator';
@@ -56,7 +58,8 @@ export class CreateSubscriptionDto {
   isActive?: boolean;
 
   /**
-   * `whsec_` + base64 of 24 to 64 random bytes; generated when omitted.
+   * `whsec_` + base64 of 24 to 64 random bytes; generated when omitted. Not with `Ed25519`
+   * (the server generates the key pair).
    * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
    */
   @IsOptional()
@@ -70,12 +73,24 @@ export class CreateSubscriptionDto {
   @MaxLength(64)
   format?: string;
 
-  /** `HmacSha256` (default), `HmacSha384`, `HmacSha512`, `HmacSha1` (deprecated), or a host-registered one. */
+  /**
+   * `HmacSha256` (default), `HmacSha384`, `HmacSha512`, `HmacSha1` (deprecated), `Ed25519`
+   * (asymmetric: the answer carries a `publicKey`, never a secret), or a host-registered one.
+   */
   @ApiPropertyOptional({ example: SIGNATURE_ALGORITHMS[0], default: 'HmacSha256' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   signatureAlgorithm?: string;
+
+  /**
+   * What `X-Webhook-Signature` signs: `timestamp.body` (default, `<timestamp>.<body>`) or `body`
+   * (the body alone, for receivers written to the original design: `sha256=<hex HMAC of the body>`).
+   */
+  @ApiPropertyOptional({ enum: SIGNED_CONTENTS, default: 'timestamp.body' })
+  @IsOptional()
+  @IsIn(SIGNED_CONTENTS)
+  signedContent?: SignedContent;
 
   @ApiPropertyOptional({
     type: 'object',

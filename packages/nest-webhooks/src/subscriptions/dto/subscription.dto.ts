@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SIGNED_CONTENTS, type SignedContent } from '../../signing/signature-headers';
 import { SIGNATURE_ALGORITHMS, SUBSCRIPTION_FORMATS } from '../../webhooks.constants';
 
 /** A subscription as the API shows it: never its secret. */
@@ -12,9 +13,19 @@ export class SubscriptionDto {
   /** `json`, `cloudevents+json`, `xml`, `cloudevents+xml`, or a host-registered format. */
   @ApiProperty({ example: SUBSCRIPTION_FORMATS[0] })
   format!: string;
-  /** `HmacSha256`, `HmacSha384`, `HmacSha512`, `HmacSha1`, or a host-registered algorithm. */
+  /** `HmacSha256`, `HmacSha384`, `HmacSha512`, `HmacSha1`, `Ed25519`, or a host-registered one. */
   @ApiProperty({ example: SIGNATURE_ALGORITHMS[0] })
   signatureAlgorithm!: string;
+  /** What `X-Webhook-Signature` signs: `timestamp.body` or `body`. */
+  @ApiProperty({ enum: SIGNED_CONTENTS })
+  signedContent!: SignedContent;
+  /**
+   * With an asymmetric algorithm (`Ed25519`): the key receivers verify with, `whpk_` + base64 of
+   * the 32-byte raw public key; null with a shared secret.
+   * @example whpk_qJ9ZgkN1mWdx1tQ3y0ZKnWc9pXhJzvM5wqVGk0dZ3lY=
+   */
+  @ApiProperty({ type: String, nullable: true })
+  publicKey!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   headers!: Record<string, string>;
   maxRetryCount!: number;
@@ -29,10 +40,13 @@ export class SubscriptionDto {
   updatedAt!: Date;
 }
 
-/** The creation answer: the subscription and, this once, its signing secret. */
+/**
+ * The creation answer: the subscription and, this once, its signing secret (absent with an
+ * asymmetric algorithm, whose `publicKey` is all a receiver needs).
+ */
 export class CreatedSubscriptionDto extends SubscriptionDto {
   /** @example whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD */
-  secret!: string;
+  secret?: string;
 }
 
 export class SubscriptionPageDto {
@@ -41,7 +55,10 @@ export class SubscriptionPageDto {
   nextCursor!: string | null;
 }
 
+/** A shared secret, or, with an asymmetric algorithm, the public key (never the private key). */
 export class SigningSecretDto {
   /** @example whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD */
-  secret!: string;
+  secret?: string;
+  /** @example whpk_qJ9ZgkN1mWdx1tQ3y0ZKnWc9pXhJzvM5wqVGk0dZ3lY= */
+  publicKey?: string;
 }
