@@ -4,7 +4,7 @@
  * 127.0.0.1. Prints one JSON line. Every loop is bounded in count and time.
  *
  * BENCH_ROUNDS (3): pairs of the app's throughput and the bare pool's; BENCH_EVENTS (20,000) a
- * pair's events; BENCH_BACKLOG (50,000); BENCH_REST_EVENTS (5,000); BENCH_ONLY=throughput|backlog|api|rest
+ * pair's events; BENCH_BACKLOG (50,000); BENCH_REST_EVENTS (5,000); BENCH_ONLY=throughput|backlog|api|rest|signatures
  * one part alone;
  * BENCH_CPU_PROFILE=<file> a V8 CPU profile of the app during the first round.
  */
@@ -39,6 +39,9 @@ const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
  * from one minute to the next on a shared machine, so one pair could land on either side of it.
  */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+/** Alternating HMAC / Ed25519 runs of the signature-cost phase, and their events each. */
+const SIGNATURE_ROUNDS = 3;
+const SIGNATURE_EVENTS = 5_000;
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 50_000);
 const FANOUT = 1_000;
 const LATENCY_RATE = 50;
@@ -101,11 +104,17 @@ async function startApp(
   return app;
 }
 
-async function subscribe(app: INestApplication, url: string): Promise<string> {
+async function subscribe(
+  app: INestApplication,
+  url: string,
+  signatureAlgorithm = 'HmacSha256',
+): Promise<string> {
+  const asymmetric = signatureAlgorithm === 'Ed25519';
   const created = await app.get(SubscriptionsService).create(COMPANY, {
     url,
     events: ['contract.signed'],
-    secret: SECRET,
+    secret: asymmetric ? undefined : SECRET,
+    signatureAlgorithm,
     maxRetryCount: 3,
     retryDelayMs: 1000,
   });
@@ -170,6 +179,7 @@ async function throughput(
   app: INestApplication,
   receiver: Receiver,
   events: number,
+  signatureAlgorithm = 'HmacSha256',
 ): Promise<{
   perSec: number;
   publishPerSec: number;
@@ -179,7 +189,7 @@ async function throughput(
 }> {
   await clearSubscriptions(app);
   await settle(app);
-  await subscribe(app, receiver.url('/throughput'));
+  await subscribe(app, receiver.url('/throughput'), signatureAlgorithm);
   await receiver.reset();
   const publisher = app.get(WebhookPublisher);
   const dataSource = app.get(DataSource);
@@ -381,6 +391,33 @@ async function backlog(
 type Throughput = Awaited<ReturnType<typeof throughput>>;
 
 /**
+ * What an Ed25519 delivery costs beside an HMAC-SHA256 one: SIGNATURE_ROUNDS alternating runs of
+ * SIGNATURE_EVENTS events each, in the same app; the median of each.
+ */
+async function signatureCosts(
+  app: INestApplication,
+  receiver: Receiver,
+): Promise<Record<string, number>> {
+  const runs: Record<'HmacSha256' | 'Ed25519', Throughput[]> = { HmacSha256: [], Ed25519: [] };
+  for (let i = 0; i < SIGNATURE_ROUNDS; i++) {
+    for (const algorithm of ['HmacSha256', 'Ed25519'] as const) {
+      runs[algorithm].push(await throughput(app, receiver, SIGNATURE_EVENTS, algorithm));
+    }
+  }
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+  const of = (algorithm: 'HmacSha256' | 'Ed25519', key: 'perSec' | 'appCpuMsPerDelivery') =>
+    median(runs[algorithm].map((r) => r[key]));
+  return {
+    signatureEvents: SIGNATURE_EVENTS,
+    hmacSha256PerSec: round(of('HmacSha256', 'perSec')),
+    ed25519PerSec: round(of('Ed25519', 'perSec')),
+    hmacSha256AppCpuMsPerDelivery: round(of('HmacSha256', 'appCpuMsPerDelivery'), 3),
+    ed25519AppCpuMsPerDelivery: round(of('Ed25519', 'appCpuMsPerDelivery'), 3),
+  };
+}
+
+/**
  * ROUNDS pairs of the app's throughput and the bare pool's, each pair back to back; the pair with
  * the median ratio stands for the run (its figures side by side), and every pair is listed.
  */
@@ -455,6 +492,12 @@ async function main(): Promise<void> {
       await app.close();
       return;
     }
+    if (process.env.BENCH_ONLY === 'signatures') {
+      await throughput(app, receiver, 5_000); // warm-up
+      process.stdout.write(`${JSON.stringify(await signatureCosts(app, receiver))}\n`);
+      await app.close();
+      return;
+    }
     if (process.env.BENCH_ONLY === 'throughput') {
       // Warm, as in the full run (where the backlog drain comes first): JIT, pool, prepared plans.
       await throughput(app, receiver, 5_000);
@@ -481,6 +524,7 @@ async function main(): Promise<void> {
     const seedAxiosPerSec = await seedAxios(receiver, THROUGHPUT_EVENTS);
     const lat = await latency(app, receiver);
     const fanoutMs = await fanout(app, receiver);
+    const signatures = await signatureCosts(app, receiver);
     await app.close();
     app = await startApp(databaseUrl, 'axios');
     const axiosEvents = Math.min(THROUGHPUT_EVENTS, 10_000);
@@ -514,6 +558,7 @@ async function main(): Promise<void> {
       backlogDrainMs: round(drained.ms),
       backlogPerSec: round(drained.perSec),
       backlogPeakRssMb: round(drained.peakRssMb),
+      ...signatures,
       ...api,
       ...rest,
     };
