@@ -4,6 +4,9 @@ import { CreateEventsDeliveriesAttempts1763900100000 } from './1763900100000-Cre
 import { AddSubscriptionBatchAndFailureTracking1763900200000 } from './1763900200000-AddSubscriptionBatchAndFailureTracking';
 import { AddClaimDueDeliveriesFunction1763900700000 } from './1763900700000-AddClaimDueDeliveriesFunction';
 import { StableDispatchPlans1763900800000 } from './1763900800000-StableDispatchPlans';
+import { AddWebhookAttemptsRetryScheduled1763901400000 } from './1763901400000-AddWebhookAttemptsRetryScheduled';
+import { AddWebhookAttemptsCompanyCreatedIndex1763901500000 } from './1763901500000-AddWebhookAttemptsCompanyCreatedIndex';
+import { AddWebhookAttemptsResponseHeaders1763901600000 } from './1763901600000-AddWebhookAttemptsResponseHeaders';
 import { AddSubscriptionSignedContentAndPublicKey1763902000000 } from './1763902000000-AddSubscriptionSignedContentAndPublicKey';
 
 /**
@@ -16,6 +19,9 @@ export const WEBHOOKS_MIGRATIONS = [
   AddSubscriptionBatchAndFailureTracking1763900200000,
   AddClaimDueDeliveriesFunction1763900700000,
   StableDispatchPlans1763900800000,
+  AddWebhookAttemptsRetryScheduled1763901400000,
+  AddWebhookAttemptsCompanyCreatedIndex1763901500000,
+  AddWebhookAttemptsResponseHeaders1763901600000,
   AddSubscriptionSignedContentAndPublicKey1763902000000,
 ];
 

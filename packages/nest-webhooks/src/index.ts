@@ -9,6 +9,8 @@ export type {
   DeliveryDefaults,
   DirectSendDefaults,
   DispatchOptions,
+  PortalOptions,
+  PortalTokenClaims,
   WebhooksModuleOptions,
 } from './interfaces/webhooks-module-options.interface';
 export type { HostResolver } from './security/url-policy';
@@ -32,14 +34,23 @@ export { WebhooksError, WebhooksErrorCode } from './webhooks.errors';
 // Subscriptions for a host that leaves the REST controllers out (`controllers: false`).
 export { SubscriptionsService } from './subscriptions/subscriptions.service';
 
+// Portal sessions: a console link signed in for one company, minted from the host's code too.
+export {
+  PORTAL_SESSION_MINUTES,
+  type PortalSession,
+  type PortalSessionOptions,
+  PortalSessions,
+} from './portal/portal-sessions';
+
 // Authentication: the host's guard puts a principal on `request.user`; its routes can require
 // permissions the same way the module's do.
 export { CurrentPrincipal, type WebhooksPrincipal } from './auth/principal';
-export { RequirePermissions } from './auth/require-permissions.decorator';
+export { ReadOnlyAllowed, RequirePermissions } from './auth/require-permissions.decorator';
 export {
   AUTHENTICATION_ERROR_PROPERTY,
   EVENTS_PUBLISH_PERMISSION,
   WEBHOOKS_MANAGE_PERMISSION,
+  WEBHOOKS_READ_PERMISSION,
 } from './webhooks.constants';
 
 // 503 with Retry-After while the database is unreachable, for the host's own routes too.

@@ -1,9 +1,16 @@
 /** Permission every webhook management route needs (CONTRACT.md). */
 export const WEBHOOKS_MANAGE_PERMISSION = 'system.webhooks.manage';
+/**
+ * Read-only permission: every GET of `/api/webhooks/**`, `/api/deliveries/**` and
+ * `/api/event-types` accepts it, except `GET /api/webhooks/{id}/secret`.
+ */
+export const WEBHOOKS_READ_PERMISSION = 'system.webhooks.read';
 /** Permission `POST /api/events` needs. */
 export const EVENTS_PUBLISH_PERMISSION = 'system.events.publish';
 
 export const PERMISSIONS_METADATA = 'webhooks:permissions';
+/** Permissions a route accepts instead of those it requires (`@AlsoAllow`). */
+export const ALTERNATIVE_PERMISSIONS_METADATA = 'webhooks:alternative-permissions';
 
 /** Request property where a host's authentication leaves why a token was refused. */
 export const AUTHENTICATION_ERROR_PROPERTY = 'authenticationError';

@@ -8,6 +8,8 @@ import { EventTypesController } from './catalog/event-types.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryLogRepository } from './deliveries/delivery-log.repository';
+import { DeliveryStats } from './deliveries/delivery-stats';
+import { DeliveryStatsRepository } from './deliveries/delivery-stats.repository';
 import { SubscriptionDeliveriesController } from './deliveries/subscription-deliveries.controller';
 import { AttemptConsequences } from './dispatch/attempt-consequences';
 import { AttemptRecorder } from './dispatch/attempt-recorder';
@@ -32,6 +34,8 @@ import { BatchWriter } from './events/batch-writer';
 import { EventWriter } from './events/event-writer';
 import { WebhookPublisher } from './events/webhook-publisher.service';
 import { SerializerRegistry } from './formats/serializer-registry';
+import { PortalSessions } from './portal/portal-sessions';
+import { PortalSessionsController } from './portal/portal-sessions.controller';
 import { createHttpClient } from './http/create-http-client';
 import type { WebhooksModuleOptions } from './interfaces/webhooks-module-options.interface';
 import { SignatureProviderRegistry } from './signing/signature-headers';
@@ -57,6 +61,7 @@ const CONTROLLERS: Type[] = [
   DeliveriesController,
   EventsController,
   EventTypesController,
+  PortalSessionsController,
 ];
 
 let featureCount = 0;
@@ -102,6 +107,9 @@ let featureCount = 0;
     DeliveryJobs,
     DeliveryLogRepository,
     DeliveriesService,
+    DeliveryStatsRepository,
+    DeliveryStats,
+    PortalSessions,
     EventEmitterBridge,
     {
       provide: SerializerRegistry,
@@ -125,6 +133,7 @@ let featureCount = 0;
   exports: [
     WebhookPublisher,
     SubscriptionsService,
+    PortalSessions,
     // forFeature's providers, in the host's modules, register their event types with it.
     EventCatalog,
   ],

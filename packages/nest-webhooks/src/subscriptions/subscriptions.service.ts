@@ -165,7 +165,7 @@ export class SubscriptionsService {
     const row = await this.require(companyId, id);
     const { changes, shown } = this.keys.rotate(row);
     await this.subscriptions.updateForCompany(companyId, row, changes);
-    this.logger.log(`Subscription ${id}: signing key rotated`);
+    this.logger.log(`Subscription ${id}: signing secret rotated`);
     return shown;
   }
 
