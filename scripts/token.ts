@@ -2,8 +2,8 @@
  * Prints a bearer token signed with the configured AUTH_JWT_SECRET (or the dev key):
  *   npm run token -- --company acme --permissions system.webhooks.manage,hr.manage [--sub alice] [--expires 1h]
  */
-import { JwtService } from '@nestjs/jwt';
 import { parseArgs } from 'node:util';
+import { TokenSigner } from '../src/auth/token-signer';
 import { loadConfig } from '../src/config/app-config';
 
 const { values } = parseArgs({
@@ -21,7 +21,7 @@ if (!values.company) {
   process.exit(2);
 }
 const config = loadConfig();
-const token = new JwtService({ secret: config.jwtSecret }).sign(
+const token = new TokenSigner(config.jwtSecret).sign(
   {
     sub: values.sub,
     companyId: values.company,
@@ -30,6 +30,6 @@ const token = new JwtService({ secret: config.jwtSecret }).sign(
       .map((p) => p.trim())
       .filter(Boolean),
   },
-  { algorithm: 'HS256', expiresIn: values.expires as `${number}h` },
+  values.expires as `${number}h`,
 );
 process.stdout.write(`${token}\n`);

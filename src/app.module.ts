@@ -5,12 +5,18 @@ import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../ormconfig';
 import { AuthModule } from './auth/auth.module';
+import { TokenSigner } from './auth/token-signer';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { runMigrationsLocked } from './database/run-migrations';
 import { HealthModule } from './health/health.module';
 import { HrModule } from './hr/hr.module';
 import { LoggingModule } from './logging/logging.module';
-import { type HostResolver, WebhooksModule, type WebhooksModuleOptions } from 'nest-webhooks';
+import {
+  type HostResolver,
+  type PortalOptions,
+  WebhooksModule,
+  type WebhooksModuleOptions,
+} from 'nest-webhooks';
 
 export interface AppModuleOverrides {
   /** Replaces the system DNS resolver of the URL policy (tests: there is no DNS here). */
@@ -57,10 +63,20 @@ export class AppModule {
             failureThreshold: config.circuitFailures,
             cooldownMs: config.circuitCooldownSeconds * 1000,
           },
+          portal: portalOptions(config),
           ...overrides.webhooks,
         }),
         HrModule,
       ],
     };
   }
+}
+
+/** Portal sessions: links under PUBLIC_URL, tokens signed as every bearer token of the service. */
+function portalOptions(config: AppConfig): PortalOptions {
+  const signer = new TokenSigner(config.jwtSecret);
+  return {
+    publicUrl: config.publicUrl,
+    issueToken: (claims, expiresAt) => signer.signUntil(claims, expiresAt),
+  };
 }

@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CompanyThrottlerGuard } from './company-throttler.guard';
 import { JwtAuthenticationGuard } from './jwt-authentication.guard';
+import { JWT_CLOCK_TOLERANCE_SECONDS } from './token-signer';
 
 /** Bearer JWT authentication and the API rate limit, both global (in this order). */
 @Module({
@@ -19,7 +20,7 @@ import { JwtAuthenticationGuard } from './jwt-authentication.guard';
         return {
           secretOrKeyProvider: () => key,
           signOptions: { algorithm: 'HS256' },
-          verifyOptions: { algorithms: ['HS256'], clockTolerance: 5 },
+          verifyOptions: { algorithms: ['HS256'], clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS },
         };
       },
     }),

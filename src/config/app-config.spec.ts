@@ -85,10 +85,12 @@ describe('loadConfig', () => {
       WEBHOOKS_PREPARED_STATEMENTS: 'false',
       WEBHOOKS_CIRCUIT_FAILURES: '0',
       WEBHOOKS_CIRCUIT_COOLDOWN_SECONDS: '90',
+      PUBLIC_URL: 'https://hr.example.com/',
     });
     expect(config).toEqual({
       env: 'production',
       port: 8080,
+      publicUrl: 'https://hr.example.com',
       host: '10.0.0.5',
       databaseUrl: 'postgres://app:pw@db.internal:5432/webhooks',
       dataDir: '/var/lib/webhooks',
@@ -113,6 +115,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
     const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: JWT_SECRET };
     expect(loadConfig({ ...production, WEBHOOKS_SECRET_KEY: SECRET_KEY }).host).toBeUndefined();
+  });
+
+  it('takes PUBLIC_URL, or http://localhost:<PORT> without it', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: '' }).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe(
+      'http://127.0.0.1:3000',
+    );
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com/hr/' }).publicUrl).toBe(
+      'https://example.com/hr',
+    );
   });
 
   it('ignores variables it does not know', () => {
@@ -182,6 +196,12 @@ describe('loadConfig', () => {
     ['AUTH_JWT_SECRET', 'short'],
     ['WEBHOOKS_SECRET_KEY', 'short'],
     ['DATA_DIR', ''],
+    ['PUBLIC_URL', 'hr.example.com'],
+    ['PUBLIC_URL', 'ftp://hr.example.com'],
+    ['PUBLIC_URL', 'https://user:pw@hr.example.com'],
+    ['PUBLIC_URL', 'https://hr.example.com/?a=1'],
+    ['PUBLIC_URL', 'https://hr.example.com/#x'],
+    ['PUBLIC_URL', 'not a url'],
   ])('refuses %s=%j, naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).toMatch(new RegExp(`\\b${name}\\b`));

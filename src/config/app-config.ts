@@ -51,6 +51,21 @@ export class EnvironmentVariables {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
 
+  /** The service's own address as others reach it (portal links); default http://localhost:<PORT>. */
+  @IsOptional()
+  @IsUrl(
+    {
+      protocols: ['http', 'https'],
+      require_tld: false,
+      require_protocol: true,
+      disallow_auth: true,
+      allow_query_components: false,
+      allow_fragments: false,
+    },
+    { message: 'PUBLIC_URL must be an http(s) URL without credentials, query or fragment' },
+  )
+  PUBLIC_URL?: string;
+
   @IsString()
   @MinLength(1)
   DATA_DIR = './data';
@@ -111,6 +126,8 @@ export class EnvironmentVariables {
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   port: number;
+  /** The service's own address as others reach it, without a trailing slash (portal links). */
+  publicUrl: string;
   /** The interface to listen on (undefined: every one). */
   host: string | undefined;
   /** null: run an embedded PostgreSQL under dataDir. */
@@ -145,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (env[key] !== undefined) raw[key] = env[key];
   }
   // An empty optional value (`DATABASE_URL=` in a .env file) counts as unset.
-  for (const key of ['DATABASE_URL', 'AUTH_JWT_SECRET', 'WEBHOOKS_SECRET_KEY']) {
+  for (const key of ['DATABASE_URL', 'AUTH_JWT_SECRET', 'WEBHOOKS_SECRET_KEY', 'PUBLIC_URL']) {
     if (env[key] === '') delete raw[key];
   }
   const vars = plainToInstance(EnvironmentVariables, raw);
@@ -178,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     env: vars.NODE_ENV,
     port: vars.PORT,
+    publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     // Outside production the signing keys are fixed, public ones: nothing but this machine may call.
     host: vars.HOST ?? (production ? undefined : '127.0.0.1'),
     databaseUrl: vars.DATABASE_URL ?? null,

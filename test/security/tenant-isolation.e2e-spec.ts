@@ -256,6 +256,23 @@ const OPERATIONS: Record<string, Operation> = {
       each(a.ids.subscription, (id) => ({ params: { id }, body: { since: sinceAnHourAgo() } })),
   },
 
+  'POST /api/portal/sessions': {
+    own: [
+      {
+        name: "a portal session for the caller's company only",
+        call: () => ({ body: { expiresInMinutes: 5 } }),
+        status: 201,
+        check: (res, self) => {
+          const { token } = res.body as { token: string };
+          const claims = JSON.parse(
+            Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
+          ) as { companyId: string };
+          expect(claims.companyId).toBe(self.company);
+        },
+      },
+    ],
+  },
+
   'GET /api/deliveries/{id}': {
     foreign: (a) => each(a.ids.delivery, (id) => ({ params: { id } })),
   },

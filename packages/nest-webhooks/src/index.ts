@@ -9,6 +9,8 @@ export type {
   DeliveryDefaults,
   DirectSendDefaults,
   DispatchOptions,
+  PortalOptions,
+  PortalTokenClaims,
   WebhooksModuleOptions,
 } from './interfaces/webhooks-module-options.interface';
 export type { HostResolver } from './security/url-policy';
@@ -32,6 +34,14 @@ export { WebhooksError, WebhooksErrorCode } from './webhooks.errors';
 // Subscriptions for a host that leaves the REST controllers out (`controllers: false`).
 export { SubscriptionsService } from './subscriptions/subscriptions.service';
 
+// Portal sessions: a console link signed in for one company, minted from the host's code too.
+export {
+  PORTAL_SESSION_MINUTES,
+  type PortalSession,
+  type PortalSessionOptions,
+  PortalSessions,
+} from './portal/portal-sessions';
+
 // Authentication: the host's guard puts a principal on `request.user`; its routes can require
 // permissions the same way the module's do.
 export { CurrentPrincipal, type WebhooksPrincipal } from './auth/principal';
@@ -40,6 +50,7 @@ export {
   AUTHENTICATION_ERROR_PROPERTY,
   EVENTS_PUBLISH_PERMISSION,
   WEBHOOKS_MANAGE_PERMISSION,
+  WEBHOOKS_READ_PERMISSION,
 } from './webhooks.constants';
 
 // The console single-page app, built into the package, for the host to serve under its own path.

@@ -1,5 +1,10 @@
 /** Permission every webhook management route needs (CONTRACT.md). */
 export const WEBHOOKS_MANAGE_PERMISSION = 'system.webhooks.manage';
+/**
+ * Read-only permission: every GET of `/api/webhooks/**`, `/api/deliveries/**` and
+ * `/api/event-types` accepts it, except `GET /api/webhooks/{id}/secret`.
+ */
+export const WEBHOOKS_READ_PERMISSION = 'system.webhooks.read';
 /** Permission `POST /api/events` needs. */
 export const EVENTS_PUBLISH_PERMISSION = 'system.events.publish';
 

@@ -6,6 +6,10 @@ export enum WebhooksErrorCode {
   InvalidCursor = 'INVALID_CURSOR',
   DeliveryInProgress = 'DELIVERY_IN_PROGRESS',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  /** The host configured no `portal` option: no portal session can be issued. */
+  PortalNotConfigured = 'PORTAL_NOT_CONFIGURED',
+  /** A portal session's own token asked for another session (it could renew itself forever). */
+  PortalSessionFromPortal = 'PORTAL_SESSION_FROM_PORTAL',
 }
 
 export class WebhooksError extends Error {

@@ -32,6 +32,8 @@ import { BatchWriter } from './events/batch-writer';
 import { EventWriter } from './events/event-writer';
 import { WebhookPublisher } from './events/webhook-publisher.service';
 import { SerializerRegistry } from './formats/serializer-registry';
+import { PortalSessions } from './portal/portal-sessions';
+import { PortalSessionsController } from './portal/portal-sessions.controller';
 import { createHttpClient } from './http/create-http-client';
 import type { WebhooksModuleOptions } from './interfaces/webhooks-module-options.interface';
 import { SignatureProviderRegistry } from './signing/signature-headers';
@@ -56,6 +58,7 @@ const CONTROLLERS: Type[] = [
   DeliveriesController,
   EventsController,
   EventTypesController,
+  PortalSessionsController,
 ];
 
 let featureCount = 0;
@@ -100,6 +103,7 @@ let featureCount = 0;
     DeliveryJobs,
     DeliveryLogRepository,
     DeliveriesService,
+    PortalSessions,
     EventEmitterBridge,
     {
       provide: SerializerRegistry,
@@ -123,6 +127,7 @@ let featureCount = 0;
   exports: [
     WebhookPublisher,
     SubscriptionsService,
+    PortalSessions,
     // forFeature's providers, in the host's modules, register their event types with it.
     EventCatalog,
   ],

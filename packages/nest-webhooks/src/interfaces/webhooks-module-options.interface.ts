@@ -68,6 +68,33 @@ export interface WebhooksModuleOptions {
   retentionDays?: number;
   /** `User-Agent` of deliveries. */
   userAgent?: string;
+  /**
+   * Portal sessions (`POST /api/portal/sessions`, `PortalSessions.create`): links that open the
+   * console signed in for one company. The module owns no signing key: the host issues the
+   * token. Without this option a portal session is refused (`501 PORTAL_NOT_CONFIGURED`).
+   */
+  portal?: PortalOptions;
+}
+
+/** The claims of a portal session's bearer token (the host's authentication must accept them). */
+export interface PortalTokenClaims {
+  /** `portal:` and the subject who opened the session (`portal` when opened from code). */
+  sub: string;
+  companyId: string;
+  /** `system.webhooks.manage` or `system.webhooks.read`, and nothing else. */
+  permissions: string[];
+}
+
+export interface PortalOptions {
+  /** The service's address as others reach it (`PUBLIC_URL`), e.g. `https://hr.example.com`. */
+  publicUrl: string;
+  /** Where the host serves the console, under `publicUrl` (default `/dashboard`). */
+  dashboardPath?: string;
+  /**
+   * Signs a bearer token carrying `claims` that the host's authentication rejects from
+   * `expiresAt` on (a whole second: for a JWT, `exp = expiresAt / 1000`).
+   */
+  issueToken(claims: PortalTokenClaims, expiresAt: Date): string | Promise<string>;
 }
 
 export interface DispatchOptions {
