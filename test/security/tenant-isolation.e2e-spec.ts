@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import type { App } from 'supertest/types';
-import { ALL_PERMISSIONS, DELIVERY_ENV } from '../support/constants';
+import { ALL_PERMISSIONS, DELIVERY_ENV, READ } from '../support/constants';
 import { eventually, TestReceiver } from '../support/receiver';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -538,11 +538,16 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
   /** Requests to A's receiver paths before the sweep. */
   let receivedByA: number;
 
-  const auth = (company: string) => ({
-    Authorization: `Bearer ${t.token(company, ALL_PERMISSIONS)}`,
+  const auth = (company: string, permissions = ALL_PERMISSIONS) => ({
+    Authorization: `Bearer ${t.token(company, permissions)}`,
   });
 
-  async function send(key: string, company: string | null, c: Case): Promise<Response> {
+  async function send(
+    key: string,
+    company: string | null,
+    c: Case,
+    permissions = ALL_PERMISSIONS,
+  ): Promise<Response> {
     const { method, path } = splitKey(key);
     const url = urlOf(path, c.params);
     const agent = request(server);
@@ -566,7 +571,7 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
       default:
         throw new Error(`no way to send ${key}`);
     }
-    if (company) req = req.set(auth(company));
+    if (company) req = req.set(auth(company, permissions));
     if (c.headers) req = req.set(c.headers);
     if (c.query) req = req.query(c.query);
     return c.body === undefined ? req : req.send(c.body);
@@ -577,8 +582,8 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
    * secrets or ids it shows that B did not send itself (an id echoed back in "delivery X was not
    * found" tells B nothing).
    */
-  async function asB(key: string, c: Case, anonymous = false) {
-    const res = await send(key, anonymous ? null : b.company, c);
+  async function asB(key: string, c: Case, anonymous = false, permissions = ALL_PERMISSIONS) {
+    const res = await send(key, anonymous ? null : b.company, c, permissions);
     const sent = JSON.stringify(c);
     const seen = `${JSON.stringify(res.headers)} ${res.text}`;
     const leaked = forbidden.filter((value) => seen.includes(value) && !sent.includes(value));
@@ -1045,6 +1050,49 @@ describe('tenant isolation, swept over every operation of the OpenAPI document',
         expect(leaked).toEqual([]);
       });
     }
+  });
+
+  // CONTRACT.md: every GET of /api/webhooks/**, /api/deliveries/** and /api/event-types but the
+  // secret also accepts system.webhooks.read; with it alone every other route is 403, before any
+  // id is looked up (another company's ids and unknown ones alike) and before the body is read.
+  describe('with system.webhooks.read alone', () => {
+    const readable = (key: string): boolean => {
+      const { method, path } = splitKey(key);
+      return (
+        method === 'get' &&
+        /^\/api\/(webhooks|deliveries|event-types)(\/|$)/.test(path) &&
+        !path.endsWith('/secret')
+      );
+    };
+
+    it.each(Object.keys(OPERATIONS).filter((key) => !OPERATIONS[key].public))('%s', async (key) => {
+      const operation = OPERATIONS[key];
+      await quiet();
+      const before = await fingerprint();
+      const receivedBefore = receiver.requests.length;
+      const problems: string[] = [];
+      const calls: { c: Case; status: number }[] = [
+        ...(operation.foreign?.(a, b) ?? []).flatMap((c) => [
+          { c, status: 404 },
+          { c: withUnknownIds(c, idsOfA), status: 404 },
+        ]),
+        ...(operation.own ?? []).map((own) => ({ c: own.call(b, a), status: own.status })),
+      ];
+      expect(calls.length).toBeGreaterThan(0);
+      for (const { c, status } of calls) {
+        const expected = readable(key) ? status : 403;
+        const { res, leaked } = await asB(key, c, false, [READ]);
+        const label = `${key} ${JSON.stringify(c)}`;
+        if (res.status !== expected) {
+          problems.push(`${label}: expected ${expected}, got ${describeResponse(res)}`);
+        }
+        if (leaked.length) problems.push(`${label}: shows A's ${leaked.join(', ')}`);
+      }
+      expect(problems).toEqual([]);
+      await quiet();
+      expect(await fingerprint()).toEqual(before);
+      expect(receiver.requests.length).toBe(receivedBefore);
+    });
   });
 
   it("the other company's endpoints received nothing during the sweep", async () => {

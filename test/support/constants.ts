@@ -3,6 +3,8 @@
 
 /** Manage webhook subscriptions and read their deliveries and the event types. */
 export const MANAGE = 'system.webhooks.manage';
+/** Read subscriptions, deliveries, attempts, stats and the event types: every GET but the secret. */
+export const READ = 'system.webhooks.read';
 /** Publish events (POST /api/events). */
 export const PUBLISH = 'system.events.publish';
 /** The HR routes: candidates, contracts, employees, trainings. */

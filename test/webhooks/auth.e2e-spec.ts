@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { HR, MANAGE, PUBLISH } from '../support/constants';
+import { HR, MANAGE, PUBLISH, READ } from '../support/constants';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const MISSING_ID = '6f1c8d4e-2b1a-4c3d-9e8f-0a1b2c3d4e5f';
@@ -171,7 +171,10 @@ describe('authentication and the management policy', () => {
     it.each([
       ['no permissions', []],
       ['only hr.manage and system.events.publish', [HR, PUBLISH]],
-      ['a look-alike permission', ['system.webhooks.read', 'system.webhooks']],
+      [
+        'look-alike permissions',
+        ['system.webhooks', 'system.webhooks.manager', 'SYSTEM.WEBHOOKS.MANAGE', 'webhooks.read'],
+      ],
     ])('answers 403 to a valid token with %s', async (_label, permissions) => {
       const res = await call(route, acmeSubscription.id, bearer('acme', permissions));
       expect(res.status).toBe(403);
@@ -200,6 +203,68 @@ describe('authentication and the management policy', () => {
       .get('/api/webhooks')
       .set('Authorization', `bearer ${t.token('acme', [MANAGE])}`)
       .expect(200);
+  });
+
+  describe('the read-only permission system.webhooks.read', () => {
+    /** Every route the read-only permission does not open, with a valid body. */
+    const WRITES: Route[] = [
+      ...ROUTES.filter((r) => r.method !== 'get' || r.path.endsWith('/secret')),
+      { method: 'post', path: '/api/deliveries/:id/retry' },
+      { method: 'post', path: '/api/portal/sessions', body: { readOnly: true } },
+      { method: 'post', path: '/api/events', body: { type: 'webhook.ping', data: {} } },
+    ];
+    const READS = ROUTES.filter((r) => r.method === 'get' && !r.path.endsWith('/secret'));
+
+    it.each(READS)('opens $method $path', async (route) => {
+      const res = await call(route, acmeSubscription.id, bearer('acme', [READ]));
+      expect(res.status).toBe(200);
+    });
+
+    it('opens GET /api/deliveries/{id}, and the reads still answer 404 for unknown ids', async () => {
+      const res = await request(server)
+        .get(`/api/deliveries/${MISSING_ID}`)
+        .set('Authorization', bearer('acme', [READ]));
+      expect(res.status).toBe(404);
+      const other = await call(
+        { method: 'get', path: '/api/webhooks/:id' },
+        acmeSubscription.id,
+        bearer('globex', [READ]),
+      );
+      expect(other.status).toBe(404);
+    });
+
+    it.each(WRITES)(
+      'answers 403 to $method $path, before looking up the id or reading the body',
+      async (route) => {
+        for (const id of [acmeSubscription.id, MISSING_ID, 'not-a-uuid']) {
+          const res = await call(route, id, bearer('acme', [READ]));
+          expect(res.status).toBe(403);
+          expect(res.body).toEqual(
+            expect.objectContaining({
+              statusCode: 403,
+              message: [expect.stringContaining('This route needs the permission')],
+            }),
+          );
+        }
+        if (route.method !== 'get' && route.method !== 'delete') {
+          const bad = await request(server)
+            [route.method](route.path.replace(':id', acmeSubscription.id))
+            .set('Authorization', bearer('acme', [READ]))
+            .send({ unknownField: true });
+          expect(bad.status).toBe(403);
+        }
+      },
+    );
+
+    it('changes nothing: the subscription and its secret stay as they were', async () => {
+      const rows = await t.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM webhook_subscriptions
+         WHERE id = $1 AND description = 'acme original' AND is_active AND deleted_at IS NULL
+           AND previous_secret_encrypted IS NULL`,
+        [acmeSubscription.id],
+      );
+      expect(rows).toEqual([{ n: 1 }]);
+    });
   });
 
   it('refused requests store nothing', async () => {

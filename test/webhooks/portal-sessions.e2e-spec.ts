@@ -94,6 +94,26 @@ describe('portal sessions', () => {
     expect(claimsOf(session.token).permissions).toEqual(['system.webhooks.read']);
   });
 
+  it('a read-only session reads but changes nothing', async () => {
+    const { token } = (await open({ readOnly: true })).body as PortalSession;
+    await request(server).get('/api/webhooks').set(bearer(token)).expect(200);
+    await request(server).get(`/api/webhooks/${acmeSubscription}`).set(bearer(token)).expect(200);
+    await request(server)
+      .get(`/api/webhooks/${acmeSubscription}/secret`)
+      .set(bearer(token))
+      .expect(403);
+    await request(server)
+      .patch(`/api/webhooks/${acmeSubscription}`)
+      .set(bearer(token))
+      .send({ description: 'changed' })
+      .expect(403);
+    await request(server)
+      .post('/api/webhooks')
+      .set(bearer(token))
+      .send(VALID_SUBSCRIPTION)
+      .expect(403);
+  });
+
   it.each([5, 1440])('takes expiresInMinutes %i', async (minutes) => {
     const before = Date.now();
     const res = await open({ expiresInMinutes: minutes });

@@ -45,7 +45,7 @@ export {
 // Authentication: the host's guard puts a principal on `request.user`; its routes can require
 // permissions the same way the module's do.
 export { CurrentPrincipal, type WebhooksPrincipal } from './auth/principal';
-export { RequirePermissions } from './auth/require-permissions.decorator';
+export { ReadOnlyAllowed, RequirePermissions } from './auth/require-permissions.decorator';
 export {
   AUTHENTICATION_ERROR_PROPERTY,
   EVENTS_PUBLISH_PERMISSION,

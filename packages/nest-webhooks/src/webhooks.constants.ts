@@ -9,6 +9,8 @@ export const WEBHOOKS_READ_PERMISSION = 'system.webhooks.read';
 export const EVENTS_PUBLISH_PERMISSION = 'system.events.publish';
 
 export const PERMISSIONS_METADATA = 'webhooks:permissions';
+/** Permissions a route accepts instead of those it requires (`@AlsoAllow`). */
+export const ALTERNATIVE_PERMISSIONS_METADATA = 'webhooks:alternative-permissions';
 
 /** Request property where a host's authentication leaves why a token was refused. */
 export const AUTHENTICATION_ERROR_PROPERTY = 'authenticationError';

@@ -1,6 +1,11 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { PERMISSIONS_METADATA } from '../webhooks.constants';
+import {
+  ALTERNATIVE_PERMISSIONS_METADATA,
+  PERMISSIONS_METADATA,
+  WEBHOOKS_MANAGE_PERMISSION,
+  WEBHOOKS_READ_PERMISSION,
+} from '../webhooks.constants';
 import { PermissionsGuard } from './permissions.guard';
 
 /**
@@ -14,5 +19,18 @@ export function RequirePermissions(...permissions: string[]): ClassDecorator & M
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'No bearer token, or an invalid or expired one' }),
     ApiForbiddenResponse({ description: `The token lacks ${permissions.join(', ')}` }),
+  );
+}
+
+/**
+ * A GET route (a method of a controller under `@RequirePermissions(WEBHOOKS_MANAGE_PERMISSION)`)
+ * that also accepts the read-only permission `system.webhooks.read` instead.
+ */
+export function ReadOnlyAllowed(): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(ALTERNATIVE_PERMISSIONS_METADATA, [WEBHOOKS_READ_PERMISSION]),
+    ApiForbiddenResponse({
+      description: `The token holds neither ${WEBHOOKS_MANAGE_PERMISSION} nor ${WEBHOOKS_READ_PERMISSION}`,
+    }),
   );
 }

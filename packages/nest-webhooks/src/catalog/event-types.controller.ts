@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RequirePermissions } from '../auth/require-permissions.decorator';
+import { ReadOnlyAllowed, RequirePermissions } from '../auth/require-permissions.decorator';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
 import { EventCatalog } from './event-catalog.service';
 import { EventTypeDto } from './event-type.dto';
@@ -12,6 +12,7 @@ export class EventTypesController {
   constructor(private readonly catalog: EventCatalog) {}
 
   /** The event catalog: each type with its description and the JSON Schema of its data. */
+  @ReadOnlyAllowed()
   @Get()
   @ApiOkResponse({ type: [EventTypeDto] })
   list(): EventTypeDto[] {

@@ -15,7 +15,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
-import { RequirePermissions } from '../auth/require-permissions.decorator';
+import { ReadOnlyAllowed, RequirePermissions } from '../auth/require-permissions.decorator';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
 import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
@@ -32,6 +32,7 @@ export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   /** The delivery with its attempts (oldest first). */
+  @ReadOnlyAllowed()
   @Get(':id')
   @ApiOkResponse({ type: DeliveryDto })
   get(

@@ -17,7 +17,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
-import { RequirePermissions } from '../auth/require-permissions.decorator';
+import { ReadOnlyAllowed, RequirePermissions } from '../auth/require-permissions.decorator';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
 import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
 import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
@@ -47,6 +47,7 @@ export class SubscriptionDeliveriesController {
   }
 
   /** The subscription's delivery attempts, newest first. */
+  @ReadOnlyAllowed()
   @Get('logs')
   @ApiOkResponse({ type: AttemptPageDto })
   @ApiBadRequestResponse({ description: 'Bad filter, limit or cursor' })

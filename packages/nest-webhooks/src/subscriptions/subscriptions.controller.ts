@@ -22,7 +22,7 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
-import { RequirePermissions } from '../auth/require-permissions.decorator';
+import { ReadOnlyAllowed, RequirePermissions } from '../auth/require-permissions.decorator';
 import { PageQueryDto } from '../shared/page-query.dto';
 import { WEBHOOKS_MANAGE_PERMISSION } from '../webhooks.constants';
 import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
@@ -59,6 +59,7 @@ export class SubscriptionsController {
   }
 
   /** The company's subscriptions, newest first, without secrets. */
+  @ReadOnlyAllowed()
   @Get()
   @ApiOkResponse({ type: SubscriptionPageDto })
   @ApiBadRequestResponse({ description: 'Bad limit, or a cursor the API did not issue' })
@@ -69,6 +70,7 @@ export class SubscriptionsController {
     return this.subscriptions.list(principal.companyId, query.limit, query.cursor);
   }
 
+  @ReadOnlyAllowed()
   @Get(':id')
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiNotFoundResponse({ description: 'No such subscription in your company' })
