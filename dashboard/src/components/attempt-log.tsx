@@ -66,6 +66,7 @@ export function AttemptLog({
         <label>
           Status
           <select
+            aria-label="Status"
             value={filters.status}
             onChange={(e) => change({ status: e.currentTarget.value })}
           >
@@ -77,6 +78,7 @@ export function AttemptLog({
         <label>
           Event type
           <select
+            aria-label="Event type"
             value={filters.eventType}
             onChange={(e) => change({ eventType: e.currentTarget.value })}
           >
@@ -91,6 +93,7 @@ export function AttemptLog({
         <label>
           Time
           <select
+            aria-label="Time"
             value={filters.preset}
             onChange={(e) => change({ preset: e.currentTarget.value as Filters['preset'] })}
           >
