@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { useSession } from '../session';
 import { useLoad } from '../use-load';
 import { layoutChart, OUTCOMES } from '../lib/chart';
@@ -11,6 +12,11 @@ const HEIGHT = 140;
 export function DeliveriesChart({ subscriptionId }: { subscriptionId?: string }) {
   const { api } = useSession();
   const stats = useLoad(() => api.deliveryStats(subscriptionId), [subscriptionId]);
+  // A minute's bucket fills as deliveries happen: the chart reloads itself twice a minute.
+  useEffect(() => {
+    const timer = window.setInterval(stats.reload, 30_000);
+    return () => window.clearInterval(timer);
+  }, [stats.reload]);
   const heading = subscriptionId
     ? 'Deliveries a minute, last hour'
     : 'Company deliveries a minute, last hour';
