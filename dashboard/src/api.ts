@@ -112,8 +112,10 @@ export class Api {
   updateSubscription(id: string, body: Partial<SubscriptionInput>): Promise<Subscription> {
     return this.send('PATCH', `/api/webhooks/${enc(id)}`, body);
   }
-  deleteSubscription(id: string): Promise<void> {
-    return this.send('DELETE', `/api/webhooks/${enc(id)}`);
+  /** Resolves `true` once deleted (`204`, no body). */
+  async deleteSubscription(id: string): Promise<true> {
+    await this.send('DELETE', `/api/webhooks/${enc(id)}`);
+    return true;
   }
   testPing(id: string): Promise<TestPingResult> {
     return this.send('POST', `/api/webhooks/${enc(id)}/test`);
@@ -140,8 +142,10 @@ export class Api {
   delivery(id: string): Promise<Delivery> {
     return this.get(`/api/deliveries/${enc(id)}`);
   }
-  retryDelivery(id: string): Promise<void> {
-    return this.send('POST', `/api/deliveries/${enc(id)}/retry`);
+  /** Resolves `true` once queued again (`202`, no body). */
+  async retryDelivery(id: string): Promise<true> {
+    await this.send('POST', `/api/deliveries/${enc(id)}/retry`);
+    return true;
   }
   deliveryStats(subscriptionId?: string): Promise<DeliveryStats> {
     return this.get(`/api/deliveries/stats${query({ subscriptionId })}`);

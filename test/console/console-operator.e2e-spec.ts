@@ -154,6 +154,7 @@ describe('the console in a browser: an operator', () => {
     await page.getByText('"error": "payroll is down"').waitFor();
     world.receiver.setDefault({ status: 204 });
     await page.getByRole('button', { name: 'Retry delivery' }).click();
+    await page.getByRole('status').filter({ hasText: 'Queued again at' }).waitFor();
     await page.locator('.url-line .badge', { hasText: 'succeeded' }).waitFor({ timeout: 20_000 });
     await page.locator('[data-attempt-id]').nth(1).getByText('HTTP 204').first().waitFor();
     await page.getByText('Attempt #2').waitFor();
@@ -182,6 +183,44 @@ describe('the console in a browser: an operator', () => {
     await entry.getByText('Example payload').click();
     await entry.getByText('"event": "contract.signed"').waitFor();
     await screenshot(page, 'console-catalog');
+  });
+
+  it('edits a subscription, reveals and rotates its secret, and deletes it after a confirmation', async () => {
+    const response = await fetch(`${world.origin}/api/webhooks`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${manageToken()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: world.receiver.url('/spare'), events: ['training.completed'] }),
+    });
+    const { id, secret } = (await response.json()) as { id: string; secret: string };
+    await page.goto(`/dashboard#/subscriptions/${id}/edit`);
+    await page.getByLabel('Description').fill('Training records');
+    await page.getByLabel('contract.signed').check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Deliveries and attempts' }).waitFor();
+    await page.getByText('Training records').waitFor();
+    await expect(page.locator('.facts').first().textContent()).resolves.toContain(
+      'contract.signed',
+    );
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    await page.locator('code.secret', { hasText: secret }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('New signing secret').waitFor();
+    await expect(page.locator('code.secret').textContent()).resolves.not.toBe(secret);
+    // Refused in words: a URL the API does not take.
+    await page.goto(`/dashboard#/subscriptions/${id}/edit`);
+    await page.getByLabel('Endpoint URL').fill('ftp://files.example.com/drop');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The request was refused (400)' }).waitFor();
+    await page.goto('/dashboard#/subscriptions');
+    const card = page.locator(`[data-subscription-id="${id}"]`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await card.getByRole('button', { name: /^Delete / }).click();
+    await card.waitFor({ state: 'detached' });
+    const gone = await fetch(`${world.origin}/api/webhooks/${id}`, {
+      headers: { Authorization: `Bearer ${manageToken()}` },
+    });
+    expect(gone.status).toBe(404);
   });
 
   it('fits a 390-px-wide phone screen', async () => {

@@ -66,8 +66,7 @@ export function SubscriptionActions({
             ) {
               return;
             }
-            const done = await remove.run();
-            if (done !== null) onDeleted();
+            if (await remove.run()) onDeleted();
           })}
         >
           Delete

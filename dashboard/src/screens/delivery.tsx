@@ -12,6 +12,7 @@ export function DeliveryScreen({ id }: { id: string }) {
   const canManage = useCanManage();
   const delivery = useLoad(() => api.delivery(id), [id]);
   const retry = useAction(() => api.retryDelivery(id));
+  const [retriedAt, setRetriedAt] = useState<Date | null>(null);
   const [queued, setQueued] = useState(false);
   useEffect(() => {
     if (delivery.data || delivery.error) markFirstScreen();
@@ -41,7 +42,10 @@ export function DeliveryScreen({ id }: { id: string }) {
               class="primary"
               disabled={retry.busy || d.status === 'sending'}
               onClick={later(async () => {
-                if ((await retry.run()) !== null) setQueued(true);
+                if (await retry.run()) {
+                  setRetriedAt(new Date());
+                  setQueued(true);
+                }
               })}
             >
               Retry delivery
@@ -82,9 +86,9 @@ export function DeliveryScreen({ id }: { id: string }) {
             <dd>{formatDateTime(d.createdAt)}</dd>
           </div>
         </dl>
-        {queued ? (
+        {retriedAt ? (
           <p class="ok" role="status">
-            Queued again: it is sent now.
+            Queued again at {formatDateTime(retriedAt)}: sent now, shown here as it goes.
           </p>
         ) : null}
         <ErrorNote error={retry.error ?? delivery.error} />
