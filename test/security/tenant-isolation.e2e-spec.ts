@@ -251,6 +251,26 @@ const OPERATIONS: Record<string, Operation> = {
       },
     ],
   },
+  'GET /api/webhooks/{id}/stats': {
+    foreign: (a) => each(a.ids.subscription, (id) => ({ params: { id } })),
+  },
+  'GET /api/deliveries/stats': {
+    foreign: (a) => each(a.ids.subscription, (subscriptionId) => ({ query: { subscriptionId } })),
+    own: [
+      {
+        name: "the company's attempts a minute",
+        call: () => ({}),
+        status: 200,
+        check: (res) => {
+          const { buckets } = res.body as { buckets: { succeeded: number; failed: number }[] };
+          expect(buckets).toHaveLength(61);
+          // At least B's own 29 first attempts (the sweep's publishes add more).
+          const total = buckets.reduce((n, b) => n + b.succeeded + b.failed, 0);
+          expect(total).toBeGreaterThanOrEqual(29);
+        },
+      },
+    ],
+  },
   'POST /api/webhooks/{id}/recover': {
     foreign: (a) =>
       each(a.ids.subscription, (id) => ({ params: { id }, body: { since: sinceAnHourAgo() } })),

@@ -8,6 +8,8 @@ import { EventTypesController } from './catalog/event-types.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryLogRepository } from './deliveries/delivery-log.repository';
+import { DeliveryStats } from './deliveries/delivery-stats';
+import { DeliveryStatsRepository } from './deliveries/delivery-stats.repository';
 import { SubscriptionDeliveriesController } from './deliveries/subscription-deliveries.controller';
 import { AttemptConsequences } from './dispatch/attempt-consequences';
 import { AttemptRecorder } from './dispatch/attempt-recorder';
@@ -103,6 +105,8 @@ let featureCount = 0;
     DeliveryJobs,
     DeliveryLogRepository,
     DeliveriesService,
+    DeliveryStatsRepository,
+    DeliveryStats,
     PortalSessions,
     EventEmitterBridge,
     {

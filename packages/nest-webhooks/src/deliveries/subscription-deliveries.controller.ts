@@ -24,6 +24,8 @@ import { WebhooksExceptionFilter } from '../webhooks-exception.filter';
 import { DeliveriesService } from './deliveries.service';
 import { AttemptPageDto, RequeuedDto, TestDeliveryResultDto } from './dto/attempt.dto';
 import { LogsQueryDto } from './dto/logs-query.dto';
+import { SubscriptionStatsDto } from './dto/stats.dto';
+import { DeliveryStats } from './delivery-stats';
 import { RecoverDto } from './dto/recover.dto';
 
 @ApiTags('webhooks')
@@ -33,7 +35,24 @@ import { RecoverDto } from './dto/recover.dto';
 @UseInterceptors(DatabaseUnavailableInterceptor)
 @ApiNotFoundResponse({ description: 'No such subscription in your company' })
 export class SubscriptionDeliveriesController {
-  constructor(private readonly deliveries: DeliveriesService) {}
+  constructor(
+    private readonly deliveries: DeliveriesService,
+    private readonly stats: DeliveryStats,
+  ) {}
+
+  /**
+   * Its deliveries created in the last 24 h by state, the success rate of those finished, and
+   * its most recent failed attempt in that time.
+   */
+  @ReadOnlyAllowed()
+  @Get('stats')
+  @ApiOkResponse({ type: SubscriptionStatsDto })
+  statsOf(
+    @CurrentPrincipal() principal: WebhooksPrincipal,
+    @Param('id') id: string,
+  ): Promise<SubscriptionStatsDto> {
+    return this.stats.forSubscription(principal.companyId, id);
+  }
 
   /** Sends a `webhook.ping` event now and waits for the endpoint's answer. */
   @Post('test')

@@ -16,6 +16,7 @@ import type { AttemptStatus } from './delivery-status';
 @Index('idx_webhook_attempts_subscription_created', ['subscriptionId', 'createdAt', 'id'])
 @Index('idx_webhook_attempts_delivery', ['deliveryId', 'attemptNumber'])
 @Index('idx_webhook_attempts_created', ['createdAt'])
+@Index('idx_webhook_attempts_company_created', ['companyId', 'createdAt'])
 @Check('ck_webhook_attempts_status', `"status" IN ('succeeded', 'failed')`)
 export class WebhookAttempt {
   @PrimaryColumn('uuid')
@@ -62,6 +63,10 @@ export class WebhookAttempt {
   /** The request headers as sent, signatures and subscription extras redacted. */
   @Column({ name: 'request_headers', type: 'jsonb' })
   requestHeaders!: Record<string, string>;
+
+  /** Failed, and another attempt was scheduled after it (its delivery went back to pending). */
+  @Column({ name: 'retry_scheduled', type: 'boolean', default: false })
+  retryScheduled!: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
