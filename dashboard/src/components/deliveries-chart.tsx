@@ -6,9 +6,9 @@ import { formatClock, formatDateTime, plural } from '../lib/format';
 import { ErrorNote, Loading } from './ui';
 
 const WIDTH = 600;
-const HEIGHT = 140;
+const HEIGHT = 150;
 
-/** Deliveries a minute by outcome over the last hour: the company's, or one subscription's. */
+/** Delivery attempts a minute by outcome over the last hour: the company's, or one subscription's. */
 export function DeliveriesChart({ subscriptionId }: { subscriptionId?: string }) {
   const { api } = useSession();
   const stats = useLoad(() => api.deliveryStats(subscriptionId), [subscriptionId]);
@@ -17,9 +17,10 @@ export function DeliveriesChart({ subscriptionId }: { subscriptionId?: string })
     const timer = window.setInterval(stats.reload, 30_000);
     return () => window.clearInterval(timer);
   }, [stats.reload]);
+  // The route counts attempts: a delivery retried within the hour counts once per attempt.
   const heading = subscriptionId
-    ? 'Deliveries a minute, last hour'
-    : 'Company deliveries a minute, last hour';
+    ? 'Delivery attempts a minute by outcome, last hour'
+    : "The company's delivery attempts a minute by outcome, last hour";
   const id = `chart-${subscriptionId ?? 'company'}`;
   return (
     <figure class="chart" aria-labelledby={id}>
@@ -48,50 +49,59 @@ function Bars({
   const summary = OUTCOMES.map((o) => `${layout.total[o]} ${o}`).join(', ');
   const first = buckets[0];
   const last = buckets[buckets.length - 1];
+  // The plot stretches to the width it is given (bars and grid lines only: nothing in it that a
+  // stretch would distort); the scale and the times are text beside and below it.
   return (
     <div>
-      <svg
-        viewBox={`-28 -6 ${WIDTH + 34} ${HEIGHT + 24}`}
-        class="chart-svg"
-        role="img"
-        aria-label={`Deliveries a minute over the last hour: ${summary}`}
-      >
-        {layout.ticks.map((tick) => {
-          const y = HEIGHT - (tick / layout.max) * HEIGHT;
-          return (
-            <g key={tick} class="tick">
-              <line x1={0} x2={WIDTH} y1={y} y2={y} />
-              <text x={-6} y={y + 4} text-anchor="end">
-                {tick}
-              </text>
-            </g>
-          );
-        })}
-        {layout.bars.map((bar) =>
-          bar.segments.map((s) => (
-            <rect
-              key={`${bar.at}-${s.outcome}`}
-              class={`bar-${s.outcome}`}
-              x={s.x}
-              y={s.y}
-              width={s.width}
-              height={s.height}
-            >
-              <title>{`${formatDateTime(bar.at)}: ${s.count} ${s.outcome}`}</title>
-            </rect>
-          )),
-        )}
+      <div class="plot">
+        <div class="y-scale" aria-hidden="true">
+          {[...layout.ticks].reverse().map((tick) => (
+            <span key={tick}>{tick}</span>
+          ))}
+        </div>
+        <svg
+          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+          preserveAspectRatio="none"
+          class="chart-svg"
+          role="img"
+          aria-label={`Delivery attempts a minute over the last hour: ${summary}`}
+        >
+          {layout.ticks.map((tick) => {
+            const y = HEIGHT - (tick / layout.max) * HEIGHT;
+            return (
+              <line
+                key={tick}
+                class="grid"
+                x1={0}
+                x2={WIDTH}
+                y1={y}
+                y2={y}
+                vector-effect="non-scaling-stroke"
+              />
+            );
+          })}
+          {layout.bars.map((bar) =>
+            bar.segments.map((s) => (
+              <rect
+                key={`${bar.at}-${s.outcome}`}
+                class={`bar-${s.outcome}`}
+                x={s.x}
+                y={s.y}
+                width={s.width}
+                height={s.height}
+              >
+                <title>{`${formatDateTime(bar.at)}: ${s.count} ${s.outcome}`}</title>
+              </rect>
+            )),
+          )}
+        </svg>
         {first && last ? (
-          <g class="tick">
-            <text x={0} y={HEIGHT + 16}>
-              {formatClock(first.at)}
-            </text>
-            <text x={WIDTH} y={HEIGHT + 16} text-anchor="end">
-              {formatClock(last.at)}
-            </text>
-          </g>
+          <div class="x-scale" aria-hidden="true">
+            <span>{formatClock(first.at)}</span>
+            <span>{formatClock(last.at)}</span>
+          </div>
         ) : null}
-      </svg>
+      </div>
       <ul class="legend">
         {OUTCOMES.map((o) => (
           <li key={o}>
