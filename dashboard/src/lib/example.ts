@@ -47,9 +47,14 @@ export function exampleOf(schema: unknown, depth = 0): Json {
     case 'array':
       return s.items ? [exampleOf(s.items, depth + 1)] : [];
     case 'string':
-      return typeof s.format === 'string' && FORMAT_EXAMPLES[s.format]
-        ? FORMAT_EXAMPLES[s.format]
-        : 'string';
+      if (typeof s.format === 'string' && FORMAT_EXAMPLES[s.format]) {
+        return FORMAT_EXAMPLES[s.format];
+      }
+      // A date written as a pattern (`^\d{4}-\d{2}-\d{2}$`) rather than a format.
+      if (typeof s.pattern === 'string' && s.pattern.includes('\\d{4}-\\d{2}-\\d{2}')) {
+        return FORMAT_EXAMPLES.date;
+      }
+      return 'string';
     case 'integer':
       return typeof s.minimum === 'number' ? Math.ceil(s.minimum) : 1;
     case 'number':

@@ -87,6 +87,7 @@ describe('catalog examples from JSON Schemas', () => {
         note: { type: ['string', 'null'], examples: ['hello'] },
         endDate: { type: ['string', 'null'], format: 'date' },
         manager: { anyOf: [{ type: 'string', format: 'email' }, { type: 'null' }] },
+        hiredOn: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
       },
     };
     expect(exampleOf(schema)).toEqual({
@@ -100,6 +101,7 @@ describe('catalog examples from JSON Schemas', () => {
       note: 'hello',
       endDate: '2026-11-20',
       manager: 'jane.doe@example.com',
+      hiredOn: '2026-11-20',
     });
   });
 

@@ -116,9 +116,13 @@ export function StatsLine({ id }: { id: string }) {
   const now = new Date();
   return (
     <p class="stats">
-      <span>
-        <strong>{formatRate(s.successRate)}</strong> success
-      </span>
+      {s.successRate === null ? (
+        <span class="muted">No finished delivery</span>
+      ) : (
+        <span>
+          <strong>{formatRate(s.successRate)}</strong> success
+        </span>
+      )}
       <span>{plural(s.deliveries, 'delivery', 'deliveries')} in 24 h</span>
       {s.failed ? <span>{s.failed} failed</span> : null}
       {s.pending ? <span>{s.pending} pending</span> : null}
