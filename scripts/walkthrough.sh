@@ -70,6 +70,17 @@ call recover 202 POST "/api/webhooks/$SUB/recover" "{\"since\":\"$(hours_ago 1)\
 poll 30 'the recovered delivery to succeed' "/api/deliveries/$RECOVERED" status succeeded
 call 'attempts of the retried delivery' 200 GET "/api/deliveries/$RETRIED" | field attempts
 
+echo "== the subscription's last 24 h, and its attempts a minute over the last hour"
+call 'subscription stats' 200 GET "/api/webhooks/$SUB/stats" | field successRate
+call 'attempts a minute' 200 GET "/api/deliveries/stats?subscriptionId=$SUB" | field bucketSeconds 60
+
+echo "== a portal link for the company: read-only, for 30 minutes"
+PORTAL=$(call 'portal session' 201 POST /api/portal/sessions '{"expiresInMinutes":30,"readOnly":true}')
+echo "$PORTAL" | field url
+PORTAL_TOKEN=$(echo "$PORTAL" | field token)
+TOKEN=$PORTAL_TOKEN call 'read with the portal token' 200 GET "/api/webhooks/$SUB" | field id "$SUB"
+TOKEN=$PORTAL_TOKEN call 'no change with a read-only token' 403 DELETE "/api/webhooks/$SUB" > /dev/null
+
 echo "== rotate the secret: the old one keeps signing beside the new one for 24 h"
 call rotate 200 POST "/api/webhooks/$SUB/secret/rotate" | field secret
 call 'test ping after the rotation' 200 POST "/api/webhooks/$SUB/test" | field delivered true

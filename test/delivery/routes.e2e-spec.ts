@@ -31,7 +31,9 @@ const ATTEMPT_FIELDS = [
   'eventId',
   'eventType',
   'id',
+  'requestHeaders',
   'responseBody',
+  'responseHeaders',
   'status',
   'statusCode',
 ];
@@ -232,6 +234,11 @@ describe('delivery routes: test ping, logs, deliveries, isolation, deletion, ret
           durationMs: expect.any(Number),
           error: null,
           responseBody: expect.any(String),
+          requestHeaders: expect.objectContaining({
+            'webhook-id': expected.eventId,
+            'webhook-signature': '[redacted]',
+          }),
+          responseHeaders: expect.objectContaining({ date: expect.any(String) }),
           createdAt: expect.any(String),
         });
         expect(Number.isNaN(Date.parse(attempt.createdAt))).toBe(false);

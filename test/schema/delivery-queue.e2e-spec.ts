@@ -577,6 +577,7 @@ describe('DeliveryQueue and OutboxRepository', () => {
           error: null,
           response_body: 'ok',
           request_headers: { 'content-type': 'application/json', Authorization: '[redacted]' },
+          response_headers: { 'content-type': 'text/plain', 'x-request-id': 'r-1' },
           at,
           next_status: 'succeeded',
           next_attempt_at: null,
@@ -618,6 +619,7 @@ describe('DeliveryQueue and OutboxRepository', () => {
           error: 'subscription inactive',
           response_body: '',
           request_headers: {},
+          response_headers: null,
           next_status: 'cancelled',
         }),
         await row(answered, recovered),
@@ -658,7 +660,7 @@ describe('DeliveryQueue and OutboxRepository', () => {
 
       const attempts = await dataSource.query<Record<string, unknown>[]>(
         `SELECT id, delivery_id, company_id, subscription_id, attempt_number, status, status_code, duration_ms,
-                error, response_body, request_headers, created_at
+                error, response_body, request_headers, response_headers, retry_scheduled, created_at
          FROM webhook_attempts ORDER BY status_code`,
       );
       expect(attempts).toEqual([
@@ -674,14 +676,24 @@ describe('DeliveryQueue and OutboxRepository', () => {
           error: null,
           response_body: 'ok',
           request_headers: { 'content-type': 'application/json', Authorization: '[redacted]' },
+          response_headers: { 'content-type': 'text/plain', 'x-request-id': 'r-1' },
+          retry_scheduled: false,
           created_at: at,
         },
+        // Failed, no retry after it.
         expect.objectContaining({
           id: rows[0].attempt_id,
           status_code: 404,
           response_body: 'not here',
+          retry_scheduled: false,
         }),
-        expect.objectContaining({ id: rows[1].attempt_id, status_code: 503, error: 'HTTP 503' }),
+        // Failed, another attempt scheduled: retrying in the stats.
+        expect.objectContaining({
+          id: rows[1].attempt_id,
+          status_code: 503,
+          error: 'HTTP 503',
+          retry_scheduled: true,
+        }),
       ]);
 
       const marks = await dataSource.query<{ id: string; failing_since: Date | null }[]>(

@@ -87,6 +87,7 @@ describe('dispatch statements keep index plans as the queue grows', () => {
       error: null,
       response_body: '',
       request_headers: {},
+      response_headers: null,
       at,
       next_status: 'succeeded',
       next_attempt_at: null,

@@ -43,6 +43,8 @@ export interface Attempt {
   durationMs: number;
   error: string | null;
   responseBody: string | null;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string> | null;
   createdAt: string;
 }
 

@@ -6,6 +6,7 @@ import { AddClaimDueDeliveriesFunction1763900700000 } from './1763900700000-AddC
 import { StableDispatchPlans1763900800000 } from './1763900800000-StableDispatchPlans';
 import { AddWebhookAttemptsRetryScheduled1763901400000 } from './1763901400000-AddWebhookAttemptsRetryScheduled';
 import { AddWebhookAttemptsCompanyCreatedIndex1763901500000 } from './1763901500000-AddWebhookAttemptsCompanyCreatedIndex';
+import { AddWebhookAttemptsResponseHeaders1763901600000 } from './1763901600000-AddWebhookAttemptsResponseHeaders';
 
 /**
  * The module's migrations, in order: a host adds them to its own data source's `migrations`
@@ -19,6 +20,7 @@ export const WEBHOOKS_MIGRATIONS = [
   StableDispatchPlans1763900800000,
   AddWebhookAttemptsRetryScheduled1763901400000,
   AddWebhookAttemptsCompanyCreatedIndex1763901500000,
+  AddWebhookAttemptsResponseHeaders1763901600000,
 ];
 
 /** What {@link webhooksMigrations} accepts. */

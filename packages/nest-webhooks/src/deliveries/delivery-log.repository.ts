@@ -16,6 +16,8 @@ interface AttemptRow {
   duration_ms: number;
   error: string | null;
   response_body: string | null;
+  request_headers: Record<string, string>;
+  response_headers: Record<string, string> | null;
   created_at: Date;
 }
 
@@ -34,7 +36,7 @@ interface DeliveryRow {
 }
 
 const ATTEMPT_COLUMNS = `id, delivery_id, event_id, event_type, attempt_number, status, status_code,
-  duration_ms, error, response_body, created_at`;
+  duration_ms, error, response_body, request_headers, response_headers, created_at`;
 
 /** Deliveries and attempts, every query scoped to one company (another company's rows: not found). */
 @Injectable()
@@ -117,6 +119,8 @@ function toAttempt(row: AttemptRow): AttemptDto {
     durationMs: row.duration_ms,
     error: row.error,
     responseBody: row.response_body,
+    requestHeaders: row.request_headers,
+    responseHeaders: row.response_headers,
     createdAt: row.created_at,
   };
 }

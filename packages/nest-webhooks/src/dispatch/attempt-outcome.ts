@@ -11,8 +11,10 @@ export interface AttemptMade {
   durationMs: number;
   error: string | null;
   responseBody: string;
-  /** As sent, with the subscription's own header values redacted. */
+  /** Every header sent, the signatures' and the subscription's own header values masked. */
   requestHeaders: Record<string, string>;
+  /** As received (the first 50, each value at most 1 KiB); null without an answer. */
+  responseHeaders: Record<string, string> | null;
   at: Date;
   nextStatus: DeliveryStatus;
   nextAttemptAt: Date | null;

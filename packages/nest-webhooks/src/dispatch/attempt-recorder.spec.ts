@@ -85,6 +85,7 @@ function attempted(overrides: Partial<AttemptMade> = {}): AttemptMade {
     error: null,
     responseBody: 'ok',
     requestHeaders: { 'content-type': 'application/json' },
+    responseHeaders: { 'content-type': 'text/plain' },
     at: new Date('2026-11-23T12:00:00.000Z'),
     nextStatus: 'succeeded',
     nextAttemptAt: null,
@@ -169,6 +170,7 @@ describe('AttemptRecorder', () => {
       error: 'HTTP 503', // no NUL: jsonb would refuse the whole batch
       response_body: 'busy',
       request_headers: { 'content-type': 'application/json' },
+      response_headers: { 'content-type': 'text/plain' },
       at: late,
       next_status: 'pending',
       next_attempt_at: new Date('2026-11-23T12:01:00.000Z'),
@@ -204,6 +206,7 @@ describe('AttemptRecorder', () => {
         error: 'subscription inactive',
         response_body: '',
         request_headers: {},
+        response_headers: null,
         at: outcome.at,
         next_status: 'cancelled',
         next_attempt_at: null,

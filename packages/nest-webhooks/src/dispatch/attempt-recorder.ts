@@ -164,6 +164,7 @@ function toRecordRow(r: AttemptOutcome): RecordRow {
     error: made ? storable(r.error) : r.reason,
     response_body: made ? storable(r.responseBody) : '',
     request_headers: made ? r.requestHeaders : {},
+    response_headers: made ? r.responseHeaders : null,
     at: r.at,
     next_status: made ? r.nextStatus : 'cancelled',
     next_attempt_at: made ? r.nextAttemptAt : null,

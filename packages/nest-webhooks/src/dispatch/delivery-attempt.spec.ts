@@ -301,6 +301,8 @@ describe('DeliveryAttempt: subscription headers', () => {
       ...headers,
       Authorization: '[redacted]',
       'X-Tenant': '[redacted]',
+      'webhook-signature': '[redacted]',
+      'X-Webhook-Signature': '[redacted]',
     });
     expect(JSON.stringify(attempt.requestHeaders)).not.toContain('s3cret-token');
     expect(JSON.stringify(attempt.requestHeaders)).not.toContain('tenant-42');

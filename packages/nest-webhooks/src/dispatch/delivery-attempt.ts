@@ -7,6 +7,7 @@ import type { ClaimedDelivery } from '../queue/claimed-delivery';
 import { SignatureProviderRegistry, signatureHeaders } from '../signing/signature-headers';
 import { WEBHOOK_HTTP_CLIENT } from '../webhooks.constants';
 import { WebhooksSettings } from '../webhooks-settings';
+import { loggedRequestHeaders, loggedResponseHeaders } from './attempt-headers';
 import type { AttemptMade } from './attempt-outcome';
 import { deliveryMetrics } from './delivery-metrics';
 import type { DeliveryTarget } from './delivery-targets';
@@ -59,7 +60,8 @@ export class DeliveryAttempt {
       durationMs: Math.round(response.durationMs),
       error: response.error,
       responseBody: response.body,
-      requestHeaders: redactHeaders(headers, target.headers),
+      requestHeaders: loggedRequestHeaders(headers, target.headers),
+      responseHeaders: loggedResponseHeaders(response.statusCode, response.headers),
       at,
       nextStatus,
       nextAttemptAt,
@@ -104,14 +106,4 @@ export class DeliveryAttempt {
     }
     return { body, headers };
   }
-}
-
-/** The request headers for the log: a subscription's extra header values may be credentials. */
-function redactHeaders(
-  headers: Record<string, string>,
-  extras: Record<string, string>,
-): Record<string, string> {
-  const redacted = { ...headers };
-  for (const name of Object.keys(extras)) redacted[name] = '[redacted]';
-  return redacted;
 }

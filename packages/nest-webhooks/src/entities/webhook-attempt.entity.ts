@@ -60,9 +60,13 @@ export class WebhookAttempt {
   @Column({ name: 'response_body', type: 'text', nullable: true })
   responseBody!: string | null;
 
-  /** The request headers as sent, signatures and subscription extras redacted. */
+  /** Every request header sent, the signatures' and the subscription's own values masked. */
   @Column({ name: 'request_headers', type: 'jsonb' })
   requestHeaders!: Record<string, string>;
+
+  /** The response headers as received (the first 50, values cut to 1 KiB); null without an answer. */
+  @Column({ name: 'response_headers', type: 'jsonb', nullable: true })
+  responseHeaders!: Record<string, string> | null;
 
   /** Failed, and another attempt was scheduled after it (its delivery went back to pending). */
   @Column({ name: 'retry_scheduled', type: 'boolean', default: false })

@@ -24,6 +24,7 @@ export interface RecordRow {
   error: string | null;
   response_body: string | null;
   request_headers: Record<string, string>;
+  response_headers: Record<string, string> | null;
   at: Date;
   next_status: DeliveryStatus;
   next_attempt_at: Date | null;

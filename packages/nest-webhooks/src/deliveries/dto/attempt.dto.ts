@@ -23,6 +23,32 @@ export class AttemptDto {
   error!: string | null;
   /** The first 4 KiB of the answer. */
   responseBody!: string | null;
+  /**
+   * Every header sent, by name as sent; the signature headers' values (`webhook-signature`,
+   * `X-Webhook-Signature`) and the subscription's own header values read `[redacted]`.
+   */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: {
+      'content-type': 'application/json',
+      'webhook-id': '0b7e2f6c-8a1d-4c3b-9e5f-2d4a6b8c0e1f',
+      'webhook-signature': '[redacted]',
+      Authorization: '[redacted]',
+    },
+  })
+  requestHeaders!: Record<string, string>;
+  /**
+   * The answer's headers as received, lower-case names (the first 50, each value cut to
+   * 1 KiB); null when no answer came.
+   */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    example: { 'content-type': 'text/plain', 'retry-after': '30' },
+  })
+  responseHeaders!: Record<string, string> | null;
   createdAt!: Date;
 }
 
