@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Fastify from 'fastify';
 import request from 'supertest';
 import { WEBHOOKS_CONSOLE_DIR } from '../../packages/nest-webhooks/src';
-import { CONSOLE_CONTENT_SECURITY_POLICY } from '../../src/console/serve-console';
+import { CONSOLE_CONTENT_SECURITY_POLICY, serveConsole } from '../../src/console/serve-console';
 import { useAppFixture } from '../support/app-fixture';
 
 /** The console as the service serves it (global setup builds it when it is stale). */
@@ -59,5 +60,35 @@ describe('GET /dashboard: the console served by the service', () => {
   it('leaves the API and Swagger under their own headers', async () => {
     const res = await request(f.server).get('/health').expect(200);
     expect(res.headers['content-security-policy']).not.toBe(CONSOLE_CONTENT_SECURITY_POLICY);
+  });
+
+  it('mounts under any path of a host: its base and its assets follow the path', async () => {
+    const host = Fastify();
+    serveConsole(host, { dir: WEBHOOKS_CONSOLE_DIR, path: '/ops/webhooks' });
+    await host.ready();
+    try {
+      const page = await host.inject({ method: 'GET', url: '/ops/webhooks' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<base href="/ops/webhooks/" />');
+      const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(page.body)![1];
+      const asset = await host.inject({ method: 'GET', url: `/ops/webhooks/${script}` });
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['content-security-policy']).toBe(CONSOLE_CONTENT_SECURITY_POLICY);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('answers 503 saying how to build it when the console was not built', async () => {
+    const host = Fastify();
+    serveConsole(host, { dir: join(__dirname, 'no-such-folder'), path: '/dashboard' });
+    await host.ready();
+    try {
+      const page = await host.inject({ method: 'GET', url: '/dashboard' });
+      expect(page.statusCode).toBe(503);
+      expect(page.body).toContain('npm run build');
+    } finally {
+      await host.close();
+    }
   });
 });
