@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api';
 import { ErrorNote } from './components/ui';
 import { parseRoute, type Route, routeHref } from './lib/route';
-import { accessOf, decodeToken, tokenProblem } from './lib/token';
+import { accessOf, decodeToken, tokenFromFragment, tokenProblem } from './lib/token';
 import { CatalogScreen } from './screens/catalog';
 import { DeliveryScreen } from './screens/delivery';
 import { SignInScreen } from './screens/sign-in';
@@ -21,16 +21,30 @@ function useRoute(): Route {
   return route;
 }
 
+/** The token to use (a portal link's, else the tab's), or why there is none usable. */
+function readToken(): { token: string | null; message: string | null } {
+  const token = initialToken();
+  const problem = token ? tokenProblem(token, new Date()) : null;
+  if (token && problem) forgetToken();
+  return { token: problem ? null : token, message: problem };
+}
+
 /** The console: the sign-in screen until a usable token is there, then the signed-in screens. */
 export function App() {
-  const [start] = useState(() => {
-    const token = initialToken();
-    const problem = token ? tokenProblem(token, new Date()) : null;
-    if (token && problem) forgetToken();
-    return { token: problem ? null : token, message: problem };
-  });
+  const [start] = useState(readToken);
   const [token, setToken] = useState<string | null>(start.token);
   const [message, setMessage] = useState<string | null>(start.message);
+  // A portal link opened in a tab where the console already runs changes only the fragment.
+  useEffect(() => {
+    const onHash = () => {
+      if (!tokenFromFragment(window.location.hash)) return;
+      const next = readToken();
+      setMessage(next.message);
+      setToken(next.token);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   const session = useMemo<Session | null>(() => {
     const claims = token ? decodeToken(token) : null;
     if (!token || !claims) return null;
@@ -60,7 +74,8 @@ export function App() {
   }
   return (
     <SessionContext.Provider value={session}>
-      <Shell session={session} />
+      {/* A new token is a new session: every screen loads afresh. */}
+      <Shell key={token} session={session} />
     </SessionContext.Provider>
   );
 }

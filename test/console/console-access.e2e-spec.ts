@@ -84,6 +84,13 @@ describe('the console in a browser: portal links and permissions', () => {
       .filter({ hasText: 'Not found (or it belongs to another company) (404)' })
       .first()
       .waitFor();
+    // Another company's link opened in the same tab: that company's subscriptions only.
+    const globex = await portal('globex', {});
+    await page.goto(globex.url);
+    await page.locator(`[data-subscription-id="${subscriptions.globex}"]`).waitFor();
+    await expect(page.locator('.cards > li').count()).resolves.toBe(1);
+    await expect(page.locator('.who').textContent()).resolves.toContain('globex');
+    expect(page.url()).toBe(`${world.origin}/dashboard#/subscriptions`);
     expect(await problems()).toEqual([]);
     await page.context().close();
   });

@@ -39,6 +39,7 @@ describe('screens addressed by the fragment', () => {
     ['#/deliveries/d%201', { screen: 'delivery', id: 'd 1' }],
     ['#/catalog', { screen: 'catalog' }],
     ['#/nope/1', { screen: 'not-found', path: '/nope/1' }],
+    ['#token=abc.def.ghi', { screen: 'subscriptions' }],
   ])('reads %p', (fragment, route) => {
     expect(parseRoute(fragment)).toEqual(route);
   });

@@ -10,6 +10,8 @@ export type Route =
 
 export function parseRoute(fragment: string): Route {
   const path = fragment.replace(/^#/, '').replace(/\/+$/, '') || '/';
+  // A portal link's `#token=...`, until the session has read it and put a route in its place.
+  if (!path.startsWith('/')) return { screen: 'subscriptions' };
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [first, second, third] = parts;
   if (parts.length === 0) return { screen: 'subscriptions' };
