@@ -40,6 +40,9 @@ const ROUTES: Route[] = [
     path: '/api/webhooks/:id/recover',
     body: { since: new Date(Date.now() - 3_600_000).toISOString() },
   },
+  { method: 'get', path: '/api/webhooks/:id/stats' },
+  { method: 'get', path: '/api/deliveries/stats' },
+  { method: 'post', path: '/api/portal/sessions', body: { readOnly: true } },
   { method: 'get', path: '/api/event-types' },
 ];
 
@@ -210,7 +213,6 @@ describe('authentication and the management policy', () => {
     const WRITES: Route[] = [
       ...ROUTES.filter((r) => r.method !== 'get' || r.path.endsWith('/secret')),
       { method: 'post', path: '/api/deliveries/:id/retry' },
-      { method: 'post', path: '/api/portal/sessions', body: { readOnly: true } },
       { method: 'post', path: '/api/events', body: { type: 'webhook.ping', data: {} } },
     ];
     const READS = ROUTES.filter((r) => r.method === 'get' && !r.path.endsWith('/secret'));

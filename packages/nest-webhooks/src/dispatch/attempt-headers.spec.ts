@@ -16,7 +16,7 @@ describe('loggedRequestHeaders', () => {
   };
 
   it('keeps every header, masking the signatures and the subscription’s own values', () => {
-    expect(loggedRequestHeaders(sent, { 'x-api-key': 'sk_live_123' })).toEqual({
+    expect(loggedRequestHeaders(sent, { 'X-Api-Key': 'sk_live_123' })).toEqual({
       'X-Api-Key': '[redacted]',
       'content-type': 'application/json',
       'webhook-id': 'evt_1',

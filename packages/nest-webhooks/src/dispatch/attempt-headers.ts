@@ -1,4 +1,5 @@
 import { storable } from '../shared/storable-text';
+import { SIGNATURE_HEADER_NAMES } from '../signing/signature-headers';
 
 /** What a masked header value is logged as. */
 export const MASKED = '[redacted]';
@@ -6,22 +7,28 @@ export const MASKED = '[redacted]';
 export const MAX_LOGGED_RESPONSE_HEADERS = 50;
 export const MAX_LOGGED_HEADER_VALUE_BYTES = 1024;
 
-/** Headers whose values are signatures: logged masked (lower case). */
-const SIGNATURE_HEADERS = new Set(['webhook-signature', 'x-webhook-signature']);
+/** Headers whose values are signatures, named as the module sends them: logged masked. */
+const SIGNATURE_HEADERS = [
+  SIGNATURE_HEADER_NAMES.signature,
+  SIGNATURE_HEADER_NAMES.legacySignature,
+];
 
 /**
  * The request headers for the log: every header sent, with the signatures' values and the
- * subscription's own header values (they may be credentials) masked.
+ * subscription's own header values (they may be credentials) masked. `sent` holds the
+ * subscription's headers under their own names (the delivery spreads them in first); a copy and
+ * a few writes keep this cheap on the delivery path.
  */
 export function loggedRequestHeaders(
   sent: Record<string, string>,
   subscriptionHeaders: Record<string, string>,
 ): Record<string, string> {
-  const own = new Set(Object.keys(subscriptionHeaders).map((name) => name.toLowerCase()));
-  const logged: Record<string, string> = {};
-  for (const name of Object.keys(sent)) {
-    const lower = name.toLowerCase();
-    logged[name] = SIGNATURE_HEADERS.has(lower) || own.has(lower) ? MASKED : sent[name];
+  const logged = { ...sent };
+  for (const name of SIGNATURE_HEADERS) {
+    if (name in logged) logged[name] = MASKED;
+  }
+  for (const name in subscriptionHeaders) {
+    if (name in logged) logged[name] = MASKED;
   }
   return logged;
 }
