@@ -4,7 +4,8 @@ import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { JsonLogger } from './logging/json-logger';
 import { logRequests, requestId, ServerErrorCauseInterceptor } from './logging/request-logging';
-import { DatabaseUnavailableInterceptor } from 'nest-webhooks';
+import { DatabaseUnavailableInterceptor, WEBHOOKS_CONSOLE_DIR } from 'nest-webhooks';
+import { serveConsole } from './console/serve-console';
 import { documentErrorShape } from './common/error-schema';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { validationException } from 'nest-webhooks/shared';
@@ -47,6 +48,8 @@ export function configureApp(
     done(request.url.includes('%00') || request.url.includes('\u0000') ? nulInUrl() : undefined);
   });
   registerJsonBody(fastify);
+  // The operator console and tenant portal (a single-page app shipped in the module's package).
+  serveConsole(fastify, { dir: WEBHOOKS_CONSOLE_DIR, path: '/dashboard' });
   app.useGlobalInterceptors(new DatabaseUnavailableInterceptor());
   app.useGlobalPipes(
     new ValidationPipe({

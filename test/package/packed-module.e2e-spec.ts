@@ -135,7 +135,7 @@ describe('the packed module in a new Nest app (README dependencies only)', () =>
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('packs the built module, its types, migrations and changelog: no sources, specs or maps', () => {
+  it('packs the built module, its types, migrations, console and changelog: no sources, specs or maps', () => {
     expect(packedFiles).toEqual(
       expect.arrayContaining([
         'package.json',
@@ -146,11 +146,13 @@ describe('the packed module in a new Nest app (README dependencies only)', () =>
         'dist/src/shared/index.js',
         'dist/migrations/index.js',
         'dist/migrations/index.d.ts',
+        'console/index.html',
       ]),
     );
     const unexpected = packedFiles.filter(
       (f) =>
         !['package.json', 'README.md', 'CHANGELOG.md'].includes(f) &&
+        !f.startsWith('console/') &&
         !(/^dist\/(src|migrations)\//.test(f) && /\.(js|d\.ts)$/.test(f) && !/\.spec\./.test(f)),
     );
     expect(unexpected).toEqual([]);

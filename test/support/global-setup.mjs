@@ -46,6 +46,29 @@ function distIsStale() {
   return !existsSync(main) || statSync(main).mtimeMs < Math.max(...sources.map(newestMtime));
 }
 
+/** Whether the console (dashboard/, built into packages/nest-webhooks/console) is missing or stale. */
+function consoleIsStale() {
+  const index = path.join(root, 'packages', 'nest-webhooks', 'console', 'index.html');
+  const sources = ['dashboard/src', 'dashboard/public', 'dashboard/index.html', 'dashboard/vite.config.ts'];
+  return (
+    !existsSync(index) ||
+    statSync(index).mtimeMs < Math.max(...sources.map((p) => newestMtime(path.join(root, p))))
+  );
+}
+
+/** The console's Vite build: the app serves it at /dashboard, the browser tests drive it. */
+function buildConsole() {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts'],
+    // A production build, whatever jest set NODE_ENV to.
+    { cwd: root, encoding: 'utf8', timeout: 180_000, env: { ...process.env, NODE_ENV: 'production' } },
+  );
+  if (result.status !== 0) {
+    throw new Error(`vite build of the console failed:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
 /**
  * Tests that run the app as a child process (smoke, walkthroughs, crash, several instances) use
  * dist/: built here, once, before any test starts (a build during the run would delete dist/
@@ -66,6 +89,7 @@ function buildApp() {
 }
 
 export default async function globalSetup() {
+  if (!process.env.SKIP_BUILD || consoleIsStale()) buildConsole();
   if (!process.env.SKIP_BUILD || distIsStale()) buildApp();
   if (process.env.DATABASE_URL) {
     process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;

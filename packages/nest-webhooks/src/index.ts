@@ -53,6 +53,9 @@ export {
   WEBHOOKS_READ_PERMISSION,
 } from './webhooks.constants';
 
+// The console single-page app, built into the package, for the host to serve under its own path.
+export { WEBHOOKS_CONSOLE_DIR } from './webhooks-console';
+
 // 503 with Retry-After while the database is unreachable, for the host's own routes too.
 export { DatabaseUnavailableInterceptor } from './common/database-unavailable';
 
