@@ -63,6 +63,7 @@ export class AppModule {
             failureThreshold: config.circuitFailures,
             cooldownMs: config.circuitCooldownSeconds * 1000,
           },
+          publicUrl: config.publicUrl,
           portal: portalOptions(config),
           ...overrides.webhooks,
         }),

@@ -8,6 +8,7 @@ import { AddWebhookAttemptsRetryScheduled1763901400000 } from './1763901400000-A
 import { AddWebhookAttemptsCompanyCreatedIndex1763901500000 } from './1763901500000-AddWebhookAttemptsCompanyCreatedIndex';
 import { AddWebhookAttemptsResponseHeaders1763901600000 } from './1763901600000-AddWebhookAttemptsResponseHeaders';
 import { AddSubscriptionSignedContentAndPublicKey1763902000000 } from './1763902000000-AddSubscriptionSignedContentAndPublicKey';
+import { AddSubscriptionHandshake1763902100000 } from './1763902100000-AddSubscriptionHandshake';
 
 /**
  * The module's migrations, in order: a host adds them to its own data source's `migrations`
@@ -23,6 +24,7 @@ export const WEBHOOKS_MIGRATIONS = [
   AddWebhookAttemptsCompanyCreatedIndex1763901500000,
   AddWebhookAttemptsResponseHeaders1763901600000,
   AddSubscriptionSignedContentAndPublicKey1763902000000,
+  AddSubscriptionHandshake1763902100000,
 ];
 
 /** What {@link webhooksMigrations} accepts. */

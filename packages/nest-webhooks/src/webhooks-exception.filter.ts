@@ -9,6 +9,7 @@ const STATUS: Record<WebhooksErrorCode, HttpStatus> = {
   [WebhooksErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
   [WebhooksErrorCode.DeliveryInProgress]: HttpStatus.CONFLICT,
   [WebhooksErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [WebhooksErrorCode.HandshakeRefused]: HttpStatus.UNPROCESSABLE_ENTITY,
   [WebhooksErrorCode.PortalNotConfigured]: HttpStatus.NOT_IMPLEMENTED,
   [WebhooksErrorCode.PortalSessionFromPortal]: HttpStatus.FORBIDDEN,
 };

@@ -46,6 +46,8 @@ export class WebhooksSettings {
   readonly directSend: DirectSendDefaults;
   readonly retentionDays: number;
   readonly userAgent: string;
+  /** `WebHook-Request-Origin` of the CloudEvents handshake: PUBLIC_URL's host name, if known. */
+  readonly handshakeOrigin: string | null;
 
   constructor(@Inject(WEBHOOKS_MODULE_OPTIONS) options: WebhooksModuleOptions) {
     this.urlPolicy = {
@@ -66,6 +68,8 @@ export class WebhooksSettings {
     this.directSend = options.directSend ?? {};
     this.retentionDays = options.retentionDays ?? 30;
     this.userAgent = options.userAgent ?? `${PRODUCT_NAME}/${PRODUCT_VERSION}`;
+    const publicUrl = options.publicUrl ?? options.portal?.publicUrl;
+    this.handshakeOrigin = publicUrl ? new URL(publicUrl).hostname : null;
   }
 }
 

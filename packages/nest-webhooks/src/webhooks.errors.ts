@@ -10,6 +10,8 @@ export enum WebhooksErrorCode {
   PortalNotConfigured = 'PORTAL_NOT_CONFIGURED',
   /** A portal session's own token asked for another session (it could renew itself forever). */
   PortalSessionFromPortal = 'PORTAL_SESSION_FROM_PORTAL',
+  /** The endpoint did not grant the CloudEvents validation handshake. */
+  HandshakeRefused = 'HANDSHAKE_REFUSED',
 }
 
 export class WebhooksError extends Error {

@@ -41,6 +41,7 @@ import type { WebhooksModuleOptions } from './interfaces/webhooks-module-options
 import { SignatureProviderRegistry } from './signing/signature-headers';
 import { SubscriptionRepository } from './subscriptions/subscription.repository';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { CloudEventsHandshake } from './subscriptions/cloudevents-handshake';
 import { SigningKeys } from './subscriptions/signing-keys';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { DeliveryQueue } from './queue/delivery-queue.repository';
@@ -80,6 +81,7 @@ let featureCount = 0;
     EventCatalog,
     SubscriptionRepository,
     SigningKeys,
+    CloudEventsHandshake,
     SubscriptionsService,
     PermissionsGuard,
     DeliveryQueue,

@@ -15,6 +15,7 @@ import type { SignedContent } from '../signing/signature-headers';
 @Index('idx_webhook_subscriptions_company_created', ['companyId', 'createdAt', 'id'])
 @Index('idx_webhook_subscriptions_active_company', { synchronize: false })
 @Check('chk_webhook_subscriptions_signed_content', `"signed_content" IN ('timestamp.body', 'body')`)
+@Check('chk_webhook_subscriptions_handshake', `"handshake" IN ('none', 'cloudevents')`)
 export class WebhookSubscription {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -55,6 +56,10 @@ export class WebhookSubscription {
   /** What `X-Webhook-Signature` signs: `timestamp.body` or `body` (the original design's). */
   @Column({ name: 'signed_content', type: 'varchar', length: 16, default: 'timestamp.body' })
   signedContent!: SignedContent;
+
+  /** `cloudevents`: the endpoint granted the CloudEvents validation handshake for its URL. */
+  @Column({ type: 'varchar', length: 16, default: 'none' })
+  handshake!: 'none' | 'cloudevents';
 
   /** An asymmetric algorithm's public key (`whpk_...`; the private key is `secretEncrypted`). */
   @Column({ name: 'public_key', type: 'varchar', length: 200, nullable: true })

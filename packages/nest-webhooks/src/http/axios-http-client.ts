@@ -137,7 +137,7 @@ export class AxiosWebhookHttpClient implements WebhookHttpClient {
         Buffer
       >({
         url: url.href,
-        method: 'POST',
+        method: request.method ?? 'POST',
         headers,
         data: request.body,
         httpAgent: agents.httpAgent,

@@ -73,7 +73,7 @@ export class UndiciWebhookHttpClient implements WebhookHttpClient {
           {
             origin: url.origin,
             path: `${url.pathname}${url.search}`,
-            method: 'POST',
+            method: request.method ?? 'POST',
             headers: request.headers,
             body: request.body,
             headersTimeout: request.timeoutMs,

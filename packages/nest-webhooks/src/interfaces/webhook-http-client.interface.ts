@@ -1,5 +1,7 @@
 /** One outgoing delivery request. */
 export interface WebhookHttpRequest {
+  /** `POST` (deliveries; the default) or `OPTIONS` (the CloudEvents validation handshake). */
+  method?: 'POST' | 'OPTIONS';
   url: string;
   /** Every header to send (signature, content type, user agent, the subscription's extras). */
   headers: Record<string, string>;

@@ -69,6 +69,12 @@ export interface WebhooksModuleOptions {
   /** `User-Agent` of deliveries. */
   userAgent?: string;
   /**
+   * The host's own address as others reach it (the service's `PUBLIC_URL`): its host name is the
+   * origin of the CloudEvents handshake (`handshake: 'cloudevents'`); `portal.publicUrl` serves
+   * when it is absent. Without either, such subscriptions are refused.
+   */
+  publicUrl?: string;
+  /**
    * Portal sessions (`POST /api/portal/sessions`, `PortalSessions.create`): links that open the
    * console signed in for one company. The module owns no signing key: the host issues the
    * token. Without this option a portal session is refused (`501 PORTAL_NOT_CONFIGURED`).

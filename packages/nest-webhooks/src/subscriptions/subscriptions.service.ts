@@ -15,6 +15,7 @@ import { DeliveryQueue } from '../queue/delivery-queue.repository';
 import { SerializerRegistry } from '../formats/serializer-registry';
 import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { refuseUnknownFormatOrAlgorithm } from '../signing/known-format-and-algorithm';
+import { CloudEventsHandshake } from './cloudevents-handshake';
 import { type ShownKey, SigningKeys } from './signing-keys';
 import { SubscriptionRepository } from './subscription.repository';
 import type { WebhookSubscription } from '../entities/webhook-subscription.entity';
@@ -29,6 +30,7 @@ export function toSubscriptionDto(row: WebhookSubscription): SubscriptionDto {
     format: row.format,
     signatureAlgorithm: row.signatureAlgorithm,
     signedContent: row.signedContent,
+    handshake: row.handshake,
     publicKey: row.publicKey,
     headers: row.headers,
     maxRetryCount: row.maxRetryCount,
@@ -55,6 +57,7 @@ export class SubscriptionsService {
     private readonly serializers: SerializerRegistry,
     private readonly signers: SignatureProviderRegistry,
     private readonly keys: SigningKeys,
+    private readonly handshakes: CloudEventsHandshake,
   ) {}
 
   async create(companyId: string, body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
@@ -66,6 +69,12 @@ export class SubscriptionsService {
     const url = await this.checkUrl(body.url);
     const { stored, shown } = this.keys.create(signatureAlgorithm, body.secret);
     const { defaults } = this.settings;
+    const handshake = body.handshake ?? 'none';
+    if (handshake === 'cloudevents') {
+      await this.handshakes.validate(url, {
+        timeoutMs: body.requestTimeoutMs ?? defaults.requestTimeoutMs,
+      });
+    }
     const row = await this.subscriptions.insertForCompany(companyId, {
       url,
       events: unique(body.events),
@@ -75,6 +84,7 @@ export class SubscriptionsService {
       format: body.format ?? 'json',
       signatureAlgorithm,
       signedContent,
+      handshake,
       headers: body.headers ?? {},
       maxRetryCount: body.maxRetryCount ?? defaults.maxRetryCount,
       retryDelayMs: body.retryDelayMs ?? defaults.retryDelayMs,
@@ -124,12 +134,20 @@ export class SubscriptionsService {
       changes.events = unique(body.events);
     }
     if (body.url !== undefined) changes.url = await this.checkUrl(body.url);
+    const handshake = body.handshake ?? row.handshake;
+    if (handshake === 'cloudevents' && (changes.url !== undefined || row.handshake !== handshake)) {
+      // A new URL (or a handshake newly asked for) is validated before anything changes.
+      await this.handshakes.validate(changes.url ?? row.url, {
+        timeoutMs: body.requestTimeoutMs ?? row.requestTimeoutMs,
+      });
+    }
     const simple = [
       'description',
       'isActive',
       'format',
       'signatureAlgorithm',
       'signedContent',
+      'handshake',
       'headers',
       'maxRetryCount',
       'retryDelayMs',

@@ -18,6 +18,7 @@ import { EVENT_FILTER_PATTERN } from '../../catalog/event-type-matching';
 import { MAX_URL_LENGTH } from '../../security/url-policy';
 import { SIGNED_CONTENTS, type SignedContent } from '../../signing/signature-headers';
 import { SIGNATURE_ALGORITHMS, SUBSCRIPTION_FORMATS } from '../../webhooks.constants';
+import { HANDSHAKES, type Handshake } from '../cloudevents-handshake';
 import { IsExtraHeaders } from './headers.validator';
 import { IsSigningSecret } from './signing-secret.validator';
 
@@ -91,6 +92,16 @@ export class CreateSubscriptionDto {
   @IsOptional()
   @IsIn(SIGNED_CONTENTS)
   signedContent?: SignedContent;
+
+  /**
+   * `none` (default) or `cloudevents`: on create and on every URL change the endpoint must grant
+   * the CloudEvents validation handshake (`OPTIONS` with `WebHook-Request-Origin`), else `422`
+   * and nothing is stored.
+   */
+  @ApiPropertyOptional({ enum: HANDSHAKES, default: 'none' })
+  @IsOptional()
+  @IsIn(HANDSHAKES)
+  handshake?: Handshake;
 
   @ApiPropertyOptional({
     type: 'object',

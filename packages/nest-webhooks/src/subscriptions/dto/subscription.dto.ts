@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SIGNED_CONTENTS, type SignedContent } from '../../signing/signature-headers';
+import { HANDSHAKES, type Handshake } from '../cloudevents-handshake';
 import { SIGNATURE_ALGORITHMS, SUBSCRIPTION_FORMATS } from '../../webhooks.constants';
 
 /** A subscription as the API shows it: never its secret. */
@@ -19,6 +20,9 @@ export class SubscriptionDto {
   /** What `X-Webhook-Signature` signs: `timestamp.body` or `body`. */
   @ApiProperty({ enum: SIGNED_CONTENTS })
   signedContent!: SignedContent;
+  /** `cloudevents`: its URL granted the CloudEvents validation handshake. */
+  @ApiProperty({ enum: HANDSHAKES })
+  handshake!: Handshake;
   /**
    * With an asymmetric algorithm (`Ed25519`): the key receivers verify with, `whpk_` + base64 of
    * the 32-byte raw public key; null with a shared secret.
