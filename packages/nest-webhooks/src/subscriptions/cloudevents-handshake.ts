@@ -63,12 +63,14 @@ export class CloudEventsHandshake {
     };
     const status = answer.statusCode;
     if (status === null) return refuse(answer.error ?? 'no answer');
-    if (status >= 300 && status < 400)
-      {return refuse(`it answered ${status} (redirects are not followed)`);}
+    if (status >= 300 && status < 400) {
+      return refuse(`it answered ${status} (redirects are not followed)`);
+    }
     if (status < 200 || status >= 300) return refuse(`it answered ${status}`);
     const allowed = answer.headers['webhook-allowed-origin'];
-    if (allowed === undefined)
-      {return refuse(`it answered ${status} without WebHook-Allowed-Origin`);}
+    if (allowed === undefined) {
+      return refuse(`it answered ${status} without WebHook-Allowed-Origin`);
+    }
     if (allowed.trim() !== '*' && allowed.trim().toLowerCase() !== origin.toLowerCase()) {
       return refuse(`WebHook-Allowed-Origin is "${allowed}", not "${origin}" or "*"`);
     }
