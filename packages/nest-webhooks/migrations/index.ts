@@ -4,6 +4,7 @@ import { CreateEventsDeliveriesAttempts1763900100000 } from './1763900100000-Cre
 import { AddSubscriptionBatchAndFailureTracking1763900200000 } from './1763900200000-AddSubscriptionBatchAndFailureTracking';
 import { AddClaimDueDeliveriesFunction1763900700000 } from './1763900700000-AddClaimDueDeliveriesFunction';
 import { StableDispatchPlans1763900800000 } from './1763900800000-StableDispatchPlans';
+import { AddSubscriptionDataFilter1763901400000 } from './1763901400000-AddSubscriptionDataFilter';
 
 /**
  * The module's migrations, in order: a host adds them to its own data source's `migrations`
@@ -15,6 +16,7 @@ export const WEBHOOKS_MIGRATIONS = [
   AddSubscriptionBatchAndFailureTracking1763900200000,
   AddClaimDueDeliveriesFunction1763900700000,
   StableDispatchPlans1763900800000,
+  AddSubscriptionDataFilter1763901400000,
 ];
 
 /** What {@link webhooksMigrations} accepts. */

@@ -40,6 +40,7 @@ import { SubscriptionsController } from './subscriptions/subscriptions.controlle
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { DeliveryQueue } from './queue/delivery-queue.repository';
 import { OutboxRepository } from './queue/outbox.repository';
+import { SubscriptionFilters } from './queue/subscription-filters';
 import { WEBHOOKS_ENTITIES } from './webhooks.entities';
 import { OPERATIONAL_EVENTS, WEBHOOK_HTTP_CLIENT } from './webhooks.constants';
 import {
@@ -77,6 +78,7 @@ let featureCount = 0;
     PermissionsGuard,
     DeliveryQueue,
     OutboxRepository,
+    SubscriptionFilters,
     DispatchSignal,
     DeliveryNotifications,
     EventWriter,

@@ -12,6 +12,7 @@ import {
 @Entity({ name: 'webhook_subscriptions' })
 @Index('idx_webhook_subscriptions_company_created', ['companyId', 'createdAt', 'id'])
 @Index('idx_webhook_subscriptions_active_company', { synchronize: false })
+@Index('idx_webhook_subscriptions_filtered_company', { synchronize: false })
 export class WebhookSubscription {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -68,6 +69,10 @@ export class WebhookSubscription {
   /** Batch deliveries: `publishBatch` sends this endpoint several events in one request. */
   @Column({ type: 'boolean', default: false })
   batch!: boolean;
+
+  /** Condition on an event's data (MongoDB query syntax); null: every event of its types. */
+  @Column({ type: 'jsonb', nullable: true })
+  filter!: Record<string, unknown> | null;
 
   /** Start of the current run of failed attempts; null after a success. 5 days: deactivated. */
   @Column({ name: 'failing_since', type: 'timestamptz', precision: 3, nullable: true })

@@ -35,6 +35,7 @@ export function toSubscriptionDto(row: WebhookSubscription): SubscriptionDto {
     retryBackoffMultiplier: row.retryBackoffMultiplier,
     requestTimeoutMs: row.requestTimeoutMs,
     batch: row.batch,
+    filter: row.filter,
     disabledReason: row.disabledReason,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -75,6 +76,7 @@ export class SubscriptionsService {
       retryBackoffMultiplier: body.retryBackoffMultiplier ?? defaults.retryBackoffMultiplier,
       requestTimeoutMs: body.requestTimeoutMs ?? defaults.requestTimeoutMs,
       batch: body.batch ?? false,
+      filter: body.filter ?? null,
     });
     this.logger.log(`Subscription ${row.id} created for company ${companyId}`);
     return { ...toSubscriptionDto(row), secret };
@@ -105,7 +107,7 @@ export class SubscriptionsService {
   ): Promise<SubscriptionDto> {
     const row = await this.require(companyId, id);
     for (const [field, value] of Object.entries(body)) {
-      if (value === null && field !== 'description') {
+      if (value === null && field !== 'description' && field !== 'filter') {
         throw WebhooksError.invalidField(field, `${field} may not be null`);
       }
     }
@@ -127,6 +129,7 @@ export class SubscriptionsService {
       'retryBackoffMultiplier',
       'requestTimeoutMs',
       'batch',
+      'filter',
     ] as const;
     for (const key of simple) {
       if (body[key] !== undefined) Object.assign(changes, { [key]: body[key] });
