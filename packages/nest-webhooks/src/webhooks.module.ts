@@ -31,6 +31,9 @@ import { EventsController } from './events/events.controller';
 import { BatchWriter } from './events/batch-writer';
 import { EventWriter } from './events/event-writer';
 import { WebhookPublisher } from './events/webhook-publisher.service';
+import { OperationalEvents } from './events/operational-events';
+import { EndpointEvents } from './subscriptions/endpoint-events';
+import { DeliveryNotices } from './dispatch/delivery-notices';
 import { SerializerRegistry } from './formats/serializer-registry';
 import { createHttpClient } from './http/create-http-client';
 import type { WebhooksModuleOptions } from './interfaces/webhooks-module-options.interface';
@@ -84,7 +87,10 @@ let featureCount = 0;
     EventWriter,
     BatchWriter,
     WebhookPublisher,
-    { provide: OPERATIONAL_EVENTS, useExisting: WebhookPublisher },
+    OperationalEvents,
+    { provide: OPERATIONAL_EVENTS, useExisting: OperationalEvents },
+    EndpointEvents,
+    DeliveryNotices,
     DeliveryTargets,
     SubscriptionHealth,
     DispatchCapacity,

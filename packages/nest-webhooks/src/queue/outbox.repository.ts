@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { concernedSubscription } from '../catalog/builtin-event-types';
+import { outboxDocument } from './outbox-document';
 import { filtersMatching } from '../catalog/event-type-matching';
 import { hotQuery } from '../common/prepared-statement';
 import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
@@ -219,6 +221,7 @@ export class OutboxRepository {
         verdicts.matched[0],
         verdicts.known.ids,
         verdicts.known.versions,
+        concernedSubscription(event.type, event.data),
       ]),
     );
     if (count > 0) await this.notify(manager);
@@ -274,27 +277,27 @@ export class OutboxRepository {
     await this.notify(manager);
   }
 
+  /**
+   * Whether an active subscription of the company other than `about` would get an event of this
+   * type (its data filter aside).
+   */
+  async anyListener(
+    companyId: string,
+    type: string,
+    about: string | null,
+    manager: EntityManager | DataSource = this.dataSource,
+  ): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM webhook_subscriptions
+       WHERE company_id = $1 AND is_active AND deleted_at IS NULL AND events && $2::text[]
+         AND id IS DISTINCT FROM $3::uuid LIMIT 1`,
+      [companyId, filtersMatching(type), about],
+    );
+    return rows.length > 0;
+  }
+
   /** Wakes every instance's dispatcher: inside a transaction, on its commit only. */
   async notify(manager: EntityManager | DataSource = this.dataSource): Promise<void> {
     await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
   }
-}
-
-/**
- * The group's events as one JSON array (one parameter, serialised natively instead of five
- * escaped text arrays); each event's data is spliced in as the JSON text taken at publish time.
- */
-function outboxDocument(events: OutboxEvent[], keyed: boolean): string {
-  return `[${events
-    .map(
-      (e) =>
-        `{"id":"${e.id}","company_id":${JSON.stringify(e.companyId)},"type":${JSON.stringify(e.type)},` +
-        (keyed
-          ? `"idempotency_key":${JSON.stringify(e.idempotency?.key ?? null)},` +
-            `"request_hash":${JSON.stringify(e.idempotency?.requestHash ?? null)},`
-          : '') +
-        // Event filters never contain a comma (EVENT_FILTER_PATTERN).
-        `"filters":"${filtersMatching(e.type).join(',')}","data":${e.data}}`,
-    )
-    .join(',')}]`;
 }

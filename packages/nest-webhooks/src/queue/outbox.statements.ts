@@ -21,7 +21,8 @@ function staleFilters(companies: string, ids: string, versions: string): string 
 /**
  * One pending delivery per active subscription of the company whose filters overlap the event's
  * ($1 event id, $2 company, $3 type, $4 the filters that match the type: `filtersMatching`) and
- * whose data filter, if any, matched ($5: those subscriptions; $6, $7 the known filter versions).
+ * whose data filter, if any, matched ($5: those subscriptions; $6, $7 the known filter versions),
+ * but the subscription an operational event is about ($8, or null).
  * Returns the count, and `stale` (nothing written) when the filters known were out of date.
  */
 export const FAN_OUT = `
@@ -30,7 +31,7 @@ export const FAN_OUT = `
     SELECT gen_random_uuid(), $2::varchar, $1::uuid, s.id, $3::varchar, 'pending', now()
     FROM webhook_subscriptions s
     WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
-      AND (s.filter IS NULL OR s.id IN (SELECT unnest($5::uuid[]))) AND NOT EXISTS (SELECT 1 FROM stale)
+      AND s.id IS DISTINCT FROM $8::uuid AND (s.filter IS NULL OR s.id IN (SELECT unnest($5::uuid[]))) AND NOT EXISTS (SELECT 1 FROM stale)
     RETURNING 1)
   SELECT (SELECT count(*) FROM created)::int AS count, EXISTS (SELECT 1 FROM stale) AS stale`;
 
@@ -43,7 +44,8 @@ export const FAN_OUT = `
  * `batch` subscriptions get one delivery of every event instead (BATCH_DELIVERIES).
  *
  * Data filters: ($12[i], $13[i]) says that the filter of subscription $13[i] matches the data of
- * the group's event number $12[i] (from 1); $10, $11 the filter versions they were read at. When those are out of date
+ * the group's event number $12[i] (from 1); $10, $11 the filter versions they were read at. An
+ * operational event never goes to the subscription it is about (`about`). When those are out of date
  * (see `staleFilters`) nothing is written and one row says `stale`.
  *
  * `keyed`: some events carry an idempotency key. An event whose key the company already used (in
@@ -58,8 +60,8 @@ function publishGroup(keyed: boolean): HotStatement {
     name: keyed ? 'webhooks_publish_group_keyed' : 'webhooks_publish_group',
     text: `WITH input AS (
      SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text${keyColumns}))
-       WITH ORDINALITY AS i(id, company_id, type, data, filters${keyNames}, n)
+       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text, about uuid${keyColumns}))
+       WITH ORDINALITY AS i(id, company_id, type, data, filters, about${keyNames}, n)
    ), stale AS (${staleFilters('SELECT company_id FROM input', '$10', '$11')}
    ), event AS (
      INSERT INTO webhook_events (id, company_id, type, data${keyNames})
@@ -77,6 +79,7 @@ function publishGroup(keyed: boolean): HotStatement {
      JOIN webhook_subscriptions s
        ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
       AND s.events && string_to_array(i.filters, ',') AND NOT (s.batch AND $9::boolean)
+      AND s.id IS DISTINCT FROM i.about
       AND (s.filter IS NULL OR (i.n::int, s.id) IN (SELECT * FROM unnest($12::int[], $13::uuid[])))
      LEFT JOIN unnest($7::uuid[], $8::int[]) AS sp(id, room) ON sp.id = s.id
      WHERE NOT EXISTS (SELECT 1 FROM stale)

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
 import { EventCatalog } from '../catalog/event-catalog.service';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
 import { generateSigningSecret } from '../security/secret-cipher';
@@ -17,6 +19,7 @@ import { DeliveryQueue } from '../queue/delivery-queue.repository';
 import { SerializerRegistry } from '../formats/serializer-registry';
 import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { refuseUnknownFormatOrAlgorithm } from '../signing/known-format-and-algorithm';
+import { EndpointEvents } from './endpoint-events';
 import { SubscriptionRepository } from './subscription.repository';
 import type { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
@@ -54,6 +57,8 @@ export class SubscriptionsService {
     private readonly queue: DeliveryQueue,
     private readonly serializers: SerializerRegistry,
     private readonly signers: SignatureProviderRegistry,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly endpointEvents: EndpointEvents,
   ) {}
 
   async create(companyId: string, body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
@@ -62,7 +67,7 @@ export class SubscriptionsService {
     const url = await this.checkUrl(body.url);
     const secret = body.secret ?? generateSigningSecret();
     const { defaults } = this.settings;
-    const row = await this.subscriptions.insertForCompany(companyId, {
+    const values = {
       url,
       events: unique(body.events),
       description: body.description ?? null,
@@ -77,6 +82,12 @@ export class SubscriptionsService {
       requestTimeoutMs: body.requestTimeoutMs ?? defaults.requestTimeoutMs,
       batch: body.batch ?? false,
       filter: body.filter ?? null,
+    };
+    // The row and its webhook.endpoint.created commit together.
+    const row = await this.dataSource.transaction(async (manager) => {
+      const inserted = await this.subscriptions.insertForCompany(companyId, values, manager);
+      await this.endpointEvents.created(inserted, manager);
+      return inserted;
     });
     this.logger.log(`Subscription ${row.id} created for company ${companyId}`);
     return { ...toSubscriptionDto(row), secret };
@@ -134,18 +145,27 @@ export class SubscriptionsService {
     for (const key of simple) {
       if (body[key] !== undefined) Object.assign(changes, { [key]: body[key] });
     }
-    if (body.isActive === true && !row.isActive) {
+    const enabled = body.isActive === true && !row.isActive;
+    if (enabled) {
       // Switched back on: the failure history that deactivated it starts over.
       changes.failingSince = null;
       changes.disabledReason = null;
     }
-    return toSubscriptionDto(await this.subscriptions.updateForCompany(companyId, row, changes));
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const updated = await this.subscriptions.updateForCompany(companyId, row, changes, manager);
+      await this.endpointEvents.updated(updated, enabled, manager);
+      return updated;
+    });
+    return toSubscriptionDto(saved);
   }
 
   async remove(companyId: string, id: string): Promise<void> {
-    await this.require(companyId, id);
-    await this.subscriptions.softDeleteForCompany(companyId, id);
-    await this.queue.cancelPending(id, { companyId });
+    const row = await this.require(companyId, id);
+    await this.dataSource.transaction(async (manager) => {
+      await this.subscriptions.softDeleteForCompany(companyId, id, manager);
+      await this.queue.cancelPending(id, { companyId, manager });
+      await this.endpointEvents.deleted(row, manager);
+    });
     this.logger.log(`Subscription ${id} deleted for company ${companyId}`);
   }
 
