@@ -4,7 +4,7 @@
  * 127.0.0.1. Prints one JSON line. Every loop is bounded in count and time.
  *
  * BENCH_ROUNDS (3): pairs of the app's throughput and the bare pool's; BENCH_EVENTS (20,000) a
- * pair's events; BENCH_BACKLOG (50,000); BENCH_REST_EVENTS (5,000); BENCH_ONLY=throughput|backlog|api|rest|signatures
+ * pair's events; BENCH_BACKLOG (50,000); BENCH_REST_EVENTS (5,000); BENCH_ONLY=throughput|backlog|api|rest|signatures|fanout
  * one part alone;
  * BENCH_CPU_PROFILE=<file> a V8 CPU profile of the app during the first round.
  */
@@ -323,8 +323,29 @@ async function latency(
   };
 }
 
-/** One event to 1,000 subscriptions: time to the last arrival. */
-async function fanout(app: INestApplication, receiver: Receiver): Promise<number> {
+/**
+ * A data filter each of the filtered fan-out's subscriptions holds (every one matches the event:
+ * the worst case, 1,000 filters evaluated and 1,000 deliveries).
+ */
+/** The filtered fan-out's first event: the instance reads and compiles the 1,000 filters. */
+let lastColdFanoutMs = NaN;
+
+const FANOUT_FILTER = {
+  contractType: { $in: ['CDI', 'CDD'] },
+  startDate: { $gte: '2026-01-01' },
+  $or: [{ employeeId: { $exists: true } }, { contractId: { $regex: '^[0-9a-f-]+$' } }],
+};
+
+/**
+ * One event to 1,000 subscriptions (with a data filter each: `filtered`): time to the last
+ * arrival. A filtered run publishes once first, alone, so that this instance has read the
+ * company's filters as it would have long before in production; then a second event is timed.
+ */
+async function fanout(
+  app: INestApplication,
+  receiver: Receiver,
+  filtered = false,
+): Promise<{ ms: number; publishMs: number }> {
   await clearSubscriptions(app);
   await settle(app);
   const dataSource = app.get(DataSource);
@@ -336,16 +357,30 @@ async function fanout(app: INestApplication, receiver: Receiver): Promise<number
   )[0];
   await dataSource.query(
     `INSERT INTO webhook_subscriptions (company_id, url, events, secret_encrypted, format, signature_algorithm,
-       max_retry_count, retry_delay_ms, retry_backoff_multiplier, request_timeout_ms)
-     SELECT $1, $2 || i, ARRAY['contract.signed'], $3, 'json', 'HmacSha256', 3, 1000, 3, 10000
+       max_retry_count, retry_delay_ms, retry_backoff_multiplier, request_timeout_ms, filter)
+     SELECT $1, $2 || i, ARRAY['contract.signed'], $3, 'json', 'HmacSha256', 3, 1000, 3, 10000, $5::jsonb
      FROM generate_series(1, $4) AS i`,
-    [COMPANY, receiver.url('/fanout/'), template.secret_encrypted, FANOUT],
+    [
+      COMPANY,
+      receiver.url('/fanout/'),
+      template.secret_encrypted,
+      FANOUT,
+      filtered ? JSON.stringify(FANOUT_FILTER) : null,
+    ],
   );
+  if (filtered) {
+    await receiver.reset();
+    const coldStart = Date.now();
+    await app.get(WebhookPublisher).publish('contract.signed', eventData(), { companyId: COMPANY });
+    lastColdFanoutMs = (await receiver.waitForDistinct(FANOUT, 60_000)) - coldStart;
+    await settle(app);
+  }
   await receiver.reset();
   const started = Date.now();
   await app.get(WebhookPublisher).publish('contract.signed', eventData(), { companyId: COMPANY });
+  const publishMs = Date.now() - started;
   const done = await receiver.waitForDistinct(FANOUT, 60_000);
-  return done - started;
+  return { ms: done - started, publishMs };
 }
 
 /** 50,000 due deliveries appear at once: time to drain them, and peak RSS meanwhile. */
@@ -498,6 +533,22 @@ async function main(): Promise<void> {
       await app.close();
       return;
     }
+    if (process.env.BENCH_ONLY === 'fanout') {
+      await subscribe(app, receiver.url('/template')); // the fan-out copies its secret
+      const plain = await fanout(app, receiver);
+      const filtered = await fanout(app, receiver, true);
+      process.stdout.write(
+        `${JSON.stringify({
+          fanout1000Ms: plain.ms,
+          fanout1000PublishMs: plain.publishMs,
+          fanout1000FilteredMs: filtered.ms,
+          fanout1000FilteredPublishMs: filtered.publishMs,
+          fanout1000FilteredColdMs: lastColdFanoutMs,
+        })}\n`,
+      );
+      await app.close();
+      return;
+    }
     if (process.env.BENCH_ONLY === 'throughput') {
       // Warm, as in the full run (where the backlog drain comes first): JIT, pool, prepared plans.
       await throughput(app, receiver, 5_000);
@@ -523,7 +574,8 @@ async function main(): Promise<void> {
     } = median;
     const seedAxiosPerSec = await seedAxios(receiver, THROUGHPUT_EVENTS);
     const lat = await latency(app, receiver);
-    const fanoutMs = await fanout(app, receiver);
+    const plainFanout = await fanout(app, receiver);
+    const filteredFanout = await fanout(app, receiver, true);
     const signatures = await signatureCosts(app, receiver);
     await app.close();
     app = await startApp(databaseUrl, 'axios');
@@ -553,7 +605,11 @@ async function main(): Promise<void> {
       latencyAt50PerSecP50Ms: round(lat.p50),
       latencyAt50PerSecP99Ms: round(lat.p99),
       latencyAt50PerSecCommitP99Ms: round(lat.commitP99),
-      fanout1000Ms: round(fanoutMs),
+      fanout1000Ms: round(plainFanout.ms),
+      fanout1000PublishMs: round(plainFanout.publishMs),
+      fanout1000FilteredMs: round(filteredFanout.ms),
+      fanout1000FilteredPublishMs: round(filteredFanout.publishMs),
+      fanout1000FilteredColdMs: round(lastColdFanoutMs),
       backlog: BACKLOG,
       backlogDrainMs: round(drained.ms),
       backlogPerSec: round(drained.perSec),

@@ -15,6 +15,7 @@ import { WebhooksExceptionFilter } from '../../packages/nest-webhooks/src/webhoo
 import { WebhooksError, WebhooksErrorCode } from '../../packages/nest-webhooks/src/webhooks.errors';
 import { WebhooksSettings } from '../../packages/nest-webhooks/src/webhooks-settings';
 import { createTestDatabase } from '../support/database';
+import { SubscriptionFilters } from '../../packages/nest-webhooks/src/queue/subscription-filters';
 
 interface DeliveryState {
   id: string;
@@ -49,7 +50,7 @@ describe('DeliveryQueue and OutboxRepository', () => {
     await dataSource.runMigrations({ transaction: 'each' });
     queue = new DeliveryQueue(dataSource, settings);
     other = new DeliveryQueue(dataSource, settings);
-    outbox = new OutboxRepository(dataSource, settings);
+    outbox = new OutboxRepository(dataSource, settings, new SubscriptionFilters(dataSource));
   });
 
   afterAll(async () => {

@@ -26,7 +26,14 @@ describe('GET /api/event-types', () => {
         'training.completed',
         'employee.terminated',
         'webhook.ping',
+        'webhook.endpoint.created',
+        'webhook.endpoint.updated',
+        'webhook.endpoint.deleted',
         'webhook.endpoint.disabled',
+        'webhook.endpoint.enabled',
+        'webhook.delivery.failing',
+        'webhook.delivery.exhausted',
+        'webhook.delivery.recovered',
       ]),
     );
     const created = (

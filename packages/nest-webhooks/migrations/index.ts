@@ -7,6 +7,7 @@ import { StableDispatchPlans1763900800000 } from './1763900800000-StableDispatch
 import { AddWebhookAttemptsRetryScheduled1763901400000 } from './1763901400000-AddWebhookAttemptsRetryScheduled';
 import { AddWebhookAttemptsCompanyCreatedIndex1763901500000 } from './1763901500000-AddWebhookAttemptsCompanyCreatedIndex';
 import { AddWebhookAttemptsResponseHeaders1763901600000 } from './1763901600000-AddWebhookAttemptsResponseHeaders';
+import { AddSubscriptionDataFilter1763901700000 } from './1763901700000-AddSubscriptionDataFilter';
 import { AddSubscriptionSignedContentAndPublicKey1763902000000 } from './1763902000000-AddSubscriptionSignedContentAndPublicKey';
 import { AddSubscriptionHandshake1763902100000 } from './1763902100000-AddSubscriptionHandshake';
 
@@ -23,6 +24,7 @@ export const WEBHOOKS_MIGRATIONS = [
   AddWebhookAttemptsRetryScheduled1763901400000,
   AddWebhookAttemptsCompanyCreatedIndex1763901500000,
   AddWebhookAttemptsResponseHeaders1763901600000,
+  AddSubscriptionDataFilter1763901700000,
   AddSubscriptionSignedContentAndPublicKey1763902000000,
   AddSubscriptionHandshake1763902100000,
 ];

@@ -33,6 +33,9 @@ import { EventsController } from './events/events.controller';
 import { BatchWriter } from './events/batch-writer';
 import { EventWriter } from './events/event-writer';
 import { WebhookPublisher } from './events/webhook-publisher.service';
+import { OperationalEvents } from './events/operational-events';
+import { EndpointEvents } from './subscriptions/endpoint-events';
+import { DeliveryNotices } from './dispatch/delivery-notices';
 import { SerializerRegistry } from './formats/serializer-registry';
 import { PortalSessions } from './portal/portal-sessions';
 import { PortalSessionsController } from './portal/portal-sessions.controller';
@@ -46,6 +49,7 @@ import { SigningKeys } from './subscriptions/signing-keys';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { DeliveryQueue } from './queue/delivery-queue.repository';
 import { OutboxRepository } from './queue/outbox.repository';
+import { SubscriptionFilters } from './queue/subscription-filters';
 import { WEBHOOKS_ENTITIES } from './webhooks.entities';
 import { OPERATIONAL_EVENTS, WEBHOOK_HTTP_CLIENT } from './webhooks.constants';
 import {
@@ -86,12 +90,16 @@ let featureCount = 0;
     PermissionsGuard,
     DeliveryQueue,
     OutboxRepository,
+    SubscriptionFilters,
     DispatchSignal,
     DeliveryNotifications,
     EventWriter,
     BatchWriter,
     WebhookPublisher,
-    { provide: OPERATIONAL_EVENTS, useExisting: WebhookPublisher },
+    OperationalEvents,
+    { provide: OPERATIONAL_EVENTS, useExisting: OperationalEvents },
+    EndpointEvents,
+    DeliveryNotices,
     DeliveryTargets,
     SubscriptionHealth,
     DispatchCapacity,

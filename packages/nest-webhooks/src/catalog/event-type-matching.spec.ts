@@ -8,7 +8,8 @@ import {
 /** [filter, event type, matches] */
 const MATCHES: [string, string, boolean][] = [
   ['*', 'candidate.created', true],
-  ['*', 'webhook.endpoint.disabled', true],
+  ['*', 'webhook.endpoint.disabled', false],
+  ['*', 'webhook.delivery.failing', false],
   ['candidate.created', 'candidate.created', true],
   ['candidate.created', 'candidate.status_changed', false],
   ['candidate.created', 'candidate.created_again', false],
@@ -38,11 +39,8 @@ describe('matchesEventFilter', () => {
 describe('filtersMatching', () => {
   it.each<[string, string[]]>([
     ['candidate.created', ['*', 'candidate.created', 'candidate.*']],
-    ['webhook.ping', ['*', 'webhook.ping', 'webhook.*']],
-    [
-      'webhook.endpoint.disabled',
-      ['*', 'webhook.endpoint.disabled', 'webhook.*', 'webhook.endpoint.*'],
-    ],
+    ['webhook.ping', ['webhook.ping', 'webhook.*']],
+    ['webhook.endpoint.disabled', ['webhook.endpoint.disabled', 'webhook.*', 'webhook.endpoint.*']],
     ['a.b.c.d', ['*', 'a.b.c.d', 'a.*', 'a.b.*', 'a.b.c.*']],
   ])('%s is matched by %j', (type, filters) => {
     const found = filtersMatching(type);

@@ -4,7 +4,7 @@ import type { AttemptOutcome } from './attempt-outcome';
 import { AttemptRecorder } from './attempt-recorder';
 import { DeliveryTargets } from './delivery-targets';
 import { DispatchSignal } from './dispatch-signal';
-import { SubscriptionHealth } from './subscription-health.service';
+import { FAILED_FOR_5_DAYS, SubscriptionHealth } from './subscription-health.service';
 
 /**
  * What recorded attempts mean beyond their deliveries: a wake-up at the earliest retry, and the
@@ -43,7 +43,7 @@ export class AttemptConsequences implements OnModuleInit {
       for (const id of gone) await this.deactivate(id, 'the endpoint answered 410 Gone');
       if (failing.size === 0) return;
       for (const id of await this.health.failingTooLong([...failing])) {
-        await this.deactivate(id, 'every delivery failed for 5 days');
+        await this.deactivate(id, FAILED_FOR_5_DAYS);
       }
     } catch (error) {
       this.logger.error(`Deactivating failing subscriptions failed: ${errorMessage(error)}`);

@@ -1,3 +1,6 @@
+import type { ModuleRef } from '@nestjs/core';
+import type { DataSource } from 'typeorm';
+import { DeliveryNotices } from './delivery-notices';
 import { Logger } from '@nestjs/common';
 import type { ClaimedDelivery } from '../queue/claimed-delivery';
 import type {
@@ -104,7 +107,17 @@ describe('AttemptRecorder', () => {
 
   beforeEach(() => {
     queue = new FakeQueue();
-    recorder = new AttemptRecorder(queue as unknown as DeliveryQueue);
+    recorder = new AttemptRecorder(
+      queue as unknown as DeliveryQueue,
+      new DeliveryNotices(
+        {
+          transaction: () => Promise.reject(new Error('no notice expected')),
+        } as unknown as DataSource,
+        {
+          get: () => ({ publish: () => Promise.reject(new Error('no notice expected')) }),
+        } as unknown as ModuleRef,
+      ),
+    );
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });

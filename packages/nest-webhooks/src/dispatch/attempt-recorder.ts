@@ -9,6 +9,7 @@ import {
 } from '../queue/delivery-queue.repository';
 import type { AttemptOutcome } from './attempt-outcome';
 import { deliveryMetrics } from './delivery-metrics';
+import { deliveryNotices, DeliveryNotices } from './delivery-notices';
 
 const RECORD_BATCH = 200;
 /**
@@ -38,7 +39,10 @@ export class AttemptRecorder {
   /** Called with each batch once written (see AttemptConsequences); must not throw. */
   private readonly listeners: ((records: readonly AttemptOutcome[]) => Promise<void>)[] = [];
 
-  constructor(private readonly queue: DeliveryQueue) {}
+  constructor(
+    private readonly queue: DeliveryQueue,
+    private readonly notices: DeliveryNotices,
+  ) {}
 
   /** Adds what is done with each batch of outcomes once it is written. */
   onRecorded(listener: (records: readonly AttemptOutcome[]) => Promise<void>): void {
@@ -141,7 +145,11 @@ export class AttemptRecorder {
 
   /** Writes the records, then acts on what they mean for their subscriptions. */
   private async write(records: AttemptOutcome[]): Promise<void> {
-    await this.queue.record(records.map(toRecordRow), subscriptionOutcomes(records));
+    const rows = records.map(toRecordRow);
+    const subscriptions = subscriptionOutcomes(records);
+    const notices = deliveryNotices(records);
+    if (notices.length === 0) await this.queue.record(rows, subscriptions);
+    else await this.notices.recordWith(notices, (m) => this.queue.record(rows, subscriptions, m));
     for (const listener of this.listeners) await listener(records);
   }
 }

@@ -5,17 +5,20 @@ import { DataSource } from 'typeorm';
 import { DeliveryQueue } from '../queue/delivery-queue.repository';
 import { WebhooksSettings } from '../webhooks-settings';
 import { DispatchSignal } from './dispatch-signal';
+import { SubscriptionHealth } from './subscription-health.service';
 import { errorMessage } from '../common/error-message';
 
 const PURGE_BATCH = 1000;
 const PURGE_MAX_BATCHES = 200;
 const REAP_INTERVAL_MS = 5_000;
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** How often subscriptions failing for 5 days are looked for, traffic or not. */
+export const FAILING_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * The scheduled side of delivery (on `@nestjs/schedule`'s registry): a tick that picks up due
- * retries, a reaper that hands out deliveries whose lease expired (their holder died), and the
- * retention purge.
+ * retries, a reaper that hands out deliveries whose lease expired (their holder died), the hourly
+ * sweep of subscriptions failing for 5 days, and the retention purge.
  */
 @Injectable()
 export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,6 +31,7 @@ export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly signal: DispatchSignal,
     private readonly scheduler: SchedulerRegistry,
     private readonly queue: DeliveryQueue,
+    private readonly health: SubscriptionHealth,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,6 +42,10 @@ export class DeliveryJobs implements OnApplicationBootstrap, OnApplicationShutdo
     this.every('webhooks:reap-leases', REAP_INTERVAL_MS, async () => {
       const reaped = await this.reapExpiredLeases();
       if (reaped > 0) this.logger.warn(`Re-queued ${reaped} deliveries whose lease expired`);
+    });
+    this.every('webhooks:failing-sweep', FAILING_SWEEP_INTERVAL_MS, async () => {
+      const swept = await this.health.sweepFailing();
+      if (swept > 0) this.logger.warn(`Deactivated ${swept} subscriptions failing for 5 days`);
     });
     if (this.settings.retentionDays > 0) {
       this.every('webhooks:retention', RETENTION_INTERVAL_MS, async () => {

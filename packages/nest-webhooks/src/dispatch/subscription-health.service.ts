@@ -8,6 +8,8 @@ import { OPERATIONAL_EVENTS } from '../webhooks.constants';
 
 /** How long every delivery of a subscription may fail before it is deactivated. */
 export const FAILING_DEACTIVATION_MS = 5 * 24 * 60 * 60 * 1000;
+/** The reason given when a subscription is deactivated for failing 5 days. */
+export const FAILED_FOR_5_DAYS = 'every delivery failed for 5 days';
 
 /**
  * Deactivates endpoints that asked to be removed (410) or have failed for 5 days: cancels their
@@ -32,6 +34,24 @@ export class SubscriptionHealth {
       [ids, FAILING_DEACTIVATION_MS / 1000],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The hourly sweep: deactivates every active subscription whose failures started 5 days ago or
+   * more, whether or not anything was sent to it lately (at most 1,000 a sweep). Their count.
+   */
+  async sweepFailing(): Promise<number> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM webhook_subscriptions
+       WHERE is_active AND deleted_at IS NULL AND failing_since <= now() - make_interval(secs => $1)
+       ORDER BY failing_since LIMIT 1000`,
+      [FAILING_DEACTIVATION_MS / 1000],
+    );
+    let deactivated = 0;
+    for (const { id } of rows) {
+      if (await this.deactivate(id, FAILED_FOR_5_DAYS)) deactivated++;
+    }
+    return deactivated;
   }
 
   async deactivate(subscriptionId: string, reason: string): Promise<boolean> {

@@ -14,6 +14,7 @@ import type { SignedContent } from '../signing/signature-headers';
 @Entity({ name: 'webhook_subscriptions' })
 @Index('idx_webhook_subscriptions_company_created', ['companyId', 'createdAt', 'id'])
 @Index('idx_webhook_subscriptions_active_company', { synchronize: false })
+@Index('idx_webhook_subscriptions_filtered_company', { synchronize: false })
 @Check('chk_webhook_subscriptions_signed_content', `"signed_content" IN ('timestamp.body', 'body')`)
 @Check('chk_webhook_subscriptions_handshake', `"handshake" IN ('none', 'cloudevents')`)
 export class WebhookSubscription {
@@ -84,6 +85,10 @@ export class WebhookSubscription {
   /** Batch deliveries: `publishBatch` sends this endpoint several events in one request. */
   @Column({ type: 'boolean', default: false })
   batch!: boolean;
+
+  /** Condition on an event's data (MongoDB query syntax); null: every event of its types. */
+  @Column({ type: 'jsonb', nullable: true })
+  filter!: Record<string, unknown> | null;
 
   /** Start of the current run of failed attempts; null after a success. 5 days: deactivated. */
   @Column({ name: 'failing_since', type: 'timestamptz', precision: 3, nullable: true })

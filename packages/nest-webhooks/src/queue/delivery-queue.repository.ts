@@ -64,22 +64,27 @@ export class DeliveryQueue {
   }
 
   /** Writes attempts and the states they lead to, of deliveries this instance holds, in one statement. */
-  async record(rows: RecordRow[], subscriptions: SubscriptionOutcome[]): Promise<void> {
+  async record(
+    rows: RecordRow[],
+    subscriptions: SubscriptionOutcome[],
+    manager?: EntityManager,
+  ): Promise<void> {
     // One JSON document for the whole batch: serialised natively, where 25 text arrays cost more
     // to escape than the statement costs to run.
-    await hotQuery(
-      this.dataSource,
-      RECORD_STATEMENT,
-      [
-        JSON.stringify(rows),
-        this.owner,
-        rows.map((r) => r.delivery_id),
-        subscriptions.map((s) => s.subscriptionId),
-        subscriptions.map((s) => s.ok),
-        subscriptions.map((s) => s.at.toISOString()),
-      ],
-      this.settings.preparedStatements,
-    );
+    const values = [
+      JSON.stringify(rows),
+      this.owner,
+      rows.map((r) => r.delivery_id),
+      subscriptions.map((s) => s.subscriptionId),
+      subscriptions.map((s) => s.ok),
+      subscriptions.map((s) => s.at.toISOString()),
+    ];
+    // In a transaction (operational events published with it): there, unprepared.
+    if (manager) {
+      await manager.query(RECORD_STATEMENT.text, values);
+    } else {
+      await hotQuery(this.dataSource, RECORD_STATEMENT, values, this.settings.preparedStatements);
+    }
   }
 
   /** A delivery this instance holds (`sending`, leased to `owner`), or null. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { concernedSubscription } from '../catalog/builtin-event-types';
+import { outboxDocument } from './outbox-document';
 import { filtersMatching } from '../catalog/event-type-matching';
 import { hotQuery } from '../common/prepared-statement';
 import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
@@ -14,6 +16,7 @@ import {
   PUBLISH_GROUP,
   PUBLISH_GROUP_KEYED,
 } from './outbox.statements';
+import { type FilterVerdicts, SubscriptionFilters } from './subscription-filters';
 
 /** An event to store (`data` as JSON text, taken at publish time). */
 export interface OutboxEvent {
@@ -44,7 +47,10 @@ export interface GroupLease {
  * A delivery the group publish created; `leased` ones come with their event's data. A `skipped`
  * row is an event not stored because its idempotency key was taken (no delivery: `id` null).
  */
-export type GroupRow = ClaimRow & { leased: boolean; skipped?: boolean };
+export type GroupRow = ClaimRow & { leased: boolean; skipped?: boolean; stale?: boolean };
+
+/** How many times a publish statement runs when the data filters it was given were out of date. */
+const FILTER_ROUNDS = 3;
 
 /**
  * The transactional outbox: every insert of an event, with the deliveries it fans out to, and the
@@ -55,7 +61,32 @@ export class OutboxRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly settings: WebhooksSettings,
+    private readonly filters: SubscriptionFilters,
   ) {}
+
+  /**
+   * Runs a publish statement with the data filters' verdicts; when it found them out of date
+   * (and wrote nothing), reloads the companies' filters and runs it again.
+   */
+  private async withFilters<T extends { stale?: boolean }>(
+    events: readonly { companyId: string; type: string; data: string }[],
+    manager: EntityManager | undefined,
+    run: (verdicts: FilterVerdicts) => Promise<T[]>,
+  ): Promise<T[]> {
+    for (let round = 1; ; round++) {
+      if (round > 1) {
+        await this.filters.reload(
+          events.map((e) => e.companyId),
+          manager,
+        );
+      }
+      const rows = await run(await this.filters.verdicts(events, manager));
+      if (!rows.some((r) => r.stale)) return rows;
+      if (round >= FILTER_ROUNDS) {
+        throw new Error(`subscription filters kept changing during the publish (${round} tries)`);
+      }
+    }
+  }
 
   /**
    * Events and their fan-out in one statement, one round trip and one commit, however many; the
@@ -70,19 +101,31 @@ export class OutboxRepository {
   ): Promise<GroupRow[]> {
     const keyed = events.some((e) => e.idempotency);
     const statement = keyed ? PUBLISH_GROUP_KEYED : PUBLISH_GROUP;
-    const values = [
-      outboxDocument(events, keyed),
-      lease?.owner ?? '',
-      lease?.take ?? 0,
-      lease?.excluded ?? [],
-      lease?.leaseSeconds ?? 0,
-      lease?.perSubscription ?? 0,
-      lease?.spill.ids ?? [],
-      lease?.spill.rooms ?? [],
-      options.batch ?? false,
-    ];
-    if (options.manager) return options.manager.query<GroupRow[]>(statement.text, values);
-    return hotQuery<GroupRow>(this.dataSource, statement, values, this.settings.preparedStatements);
+    const { manager } = options;
+    return this.withFilters(events, manager, (verdicts) => {
+      const values = [
+        outboxDocument(events, keyed),
+        lease?.owner ?? '',
+        lease?.take ?? 0,
+        lease?.excluded ?? [],
+        lease?.leaseSeconds ?? 0,
+        lease?.perSubscription ?? 0,
+        lease?.spill.ids ?? [],
+        lease?.spill.rooms ?? [],
+        options.batch ?? false,
+        verdicts.known.ids,
+        verdicts.known.versions,
+        verdicts.pairs.events,
+        verdicts.pairs.subscriptions,
+      ];
+      if (manager) return manager.query<GroupRow[]>(statement.text, values);
+      return hotQuery<GroupRow>(
+        this.dataSource,
+        statement,
+        values,
+        this.settings.preparedStatements,
+      );
+    });
   }
 
   /**
@@ -92,14 +135,21 @@ export class OutboxRepository {
   async insertBatchDeliveries(
     manager: EntityManager,
     companyId: string,
-    events: Pick<OutboxEvent, 'id' | 'type'>[],
+    events: Pick<OutboxEvent, 'id' | 'type' | 'data'>[],
   ): Promise<string[][]> {
-    const rows = await manager.query<{ batch_event_ids: string[] }[]>(BATCH_DELIVERIES, [
-      companyId,
-      events.map((e) => e.id),
-      events.map((e) => e.type),
-      events.map((e) => filtersMatching(e.type).join(',')),
-    ]);
+    const described = events.map((e) => ({ ...e, companyId }));
+    const rows = await this.withFilters(described, manager, (verdicts) =>
+      manager.query<{ batch_event_ids: string[]; stale: boolean }[]>(BATCH_DELIVERIES, [
+        companyId,
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => filtersMatching(e.type).join(',')),
+        verdicts.pairs.events,
+        verdicts.known.ids,
+        verdicts.known.versions,
+        verdicts.pairs.subscriptions,
+      ]),
+    );
     return rows.map((r) => r.batch_event_ids);
   }
 
@@ -161,10 +211,18 @@ export class OutboxRepository {
   }
 
   /** One pending delivery per active subscription of the company whose filters match the type. */
-  async fanOut(manager: EntityManager, event: Omit<OutboxEvent, 'data'>): Promise<number> {
-    const [{ count }] = await manager.query<[{ count: number }]>(
-      `WITH created AS (${FAN_OUT}) SELECT count(*)::int AS count FROM created`,
-      [event.id, event.companyId, event.type, filtersMatching(event.type)],
+  async fanOut(manager: EntityManager, event: OutboxEvent): Promise<number> {
+    const [{ count }] = await this.withFilters([event], manager, (verdicts) =>
+      manager.query<{ count: number; stale: boolean }[]>(FAN_OUT, [
+        event.id,
+        event.companyId,
+        event.type,
+        filtersMatching(event.type),
+        verdicts.matched[0],
+        verdicts.known.ids,
+        verdicts.known.versions,
+        concernedSubscription(event.type, event.data),
+      ]),
     );
     if (count > 0) await this.notify(manager);
     return count;
@@ -219,27 +277,27 @@ export class OutboxRepository {
     await this.notify(manager);
   }
 
+  /**
+   * Whether an active subscription of the company other than `about` would get an event of this
+   * type (its data filter aside).
+   */
+  async anyListener(
+    companyId: string,
+    type: string,
+    about: string | null,
+    manager: EntityManager | DataSource = this.dataSource,
+  ): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM webhook_subscriptions
+       WHERE company_id = $1 AND is_active AND deleted_at IS NULL AND events && $2::text[]
+         AND id IS DISTINCT FROM $3::uuid LIMIT 1`,
+      [companyId, filtersMatching(type), about],
+    );
+    return rows.length > 0;
+  }
+
   /** Wakes every instance's dispatcher: inside a transaction, on its commit only. */
   async notify(manager: EntityManager | DataSource = this.dataSource): Promise<void> {
     await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
   }
-}
-
-/**
- * The group's events as one JSON array (one parameter, serialised natively instead of five
- * escaped text arrays); each event's data is spliced in as the JSON text taken at publish time.
- */
-function outboxDocument(events: OutboxEvent[], keyed: boolean): string {
-  return `[${events
-    .map(
-      (e) =>
-        `{"id":"${e.id}","company_id":${JSON.stringify(e.companyId)},"type":${JSON.stringify(e.type)},` +
-        (keyed
-          ? `"idempotency_key":${JSON.stringify(e.idempotency?.key ?? null)},` +
-            `"request_hash":${JSON.stringify(e.idempotency?.requestHash ?? null)},`
-          : '') +
-        // Event filters never contain a comma (EVENT_FILTER_PATTERN).
-        `"filters":"${filtersMatching(e.type).join(',')}","data":${e.data}}`,
-    )
-    .join(',')}]`;
 }

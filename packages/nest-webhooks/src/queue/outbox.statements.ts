@@ -4,15 +4,36 @@ import type { HotStatement } from '../common/prepared-statement';
 export const DELIVERIES_CHANNEL = 'webhook_deliveries';
 
 /**
+ * Whether the publisher's view of the data filters (`SubscriptionFilters`) is out of date: an
+ * active filtered subscription of one of `companies` whose version (`updated_at`) is not among
+ * the known ones (`ids`, `versions`: parameters). A statement that finds one writes nothing and
+ * says `stale`; the publisher reloads the filters and runs it again. Companies without filtered
+ * subscriptions find nothing in a partial index: they pay one empty index probe.
+ */
+function staleFilters(companies: string, ids: string, versions: string): string {
+  return `SELECT true AS stale FROM webhook_subscriptions f
+     WHERE f.company_id IN (${companies}) AND f.filter IS NOT NULL AND f.is_active AND f.deleted_at IS NULL
+       -- Uncorrelated: one hash of the known versions, whatever their number.
+       AND (f.id, f.updated_at) NOT IN (SELECT * FROM unnest(${ids}::uuid[], ${versions}::timestamptz[]))
+     LIMIT 1`;
+}
+
+/**
  * One pending delivery per active subscription of the company whose filters overlap the event's
- * ($1 event id, $2 company, $3 type, $4 the filters that match the type: `filtersMatching`).
+ * ($1 event id, $2 company, $3 type, $4 the filters that match the type: `filtersMatching`) and
+ * whose data filter, if any, matched ($5: those subscriptions; $6, $7 the known filter versions),
+ * but the subscription an operational event is about ($8, or null).
+ * Returns the count, and `stale` (nothing written) when the filters known were out of date.
  */
 export const FAN_OUT = `
-  INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
-  SELECT gen_random_uuid(), $2::varchar, $1::uuid, s.id, $3::varchar, 'pending', now()
-  FROM webhook_subscriptions s
-  WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
-  RETURNING 1`;
+  WITH stale AS (${staleFilters('$2::varchar', '$6', '$7')}), created AS (
+    INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status, next_attempt_at)
+    SELECT gen_random_uuid(), $2::varchar, $1::uuid, s.id, $3::varchar, 'pending', now()
+    FROM webhook_subscriptions s
+    WHERE s.company_id = $2::varchar AND s.is_active AND s.deleted_at IS NULL AND s.events && $4::text[]
+      AND s.id IS DISTINCT FROM $8::uuid AND (s.filter IS NULL OR s.id IN (SELECT unnest($5::uuid[]))) AND NOT EXISTS (SELECT 1 FROM stale)
+    RETURNING 1)
+  SELECT (SELECT count(*) FROM created)::int AS count, EXISTS (SELECT 1 FROM stale) AS stale`;
 
 /**
  * A group of events and their fan-out in one statement ($1: the events as one JSON document). Up
@@ -21,6 +42,11 @@ export const FAN_OUT = `
  * (deliveries that wait in the dispatcher's memory); the others are `pending`. Returns every
  * delivery, with the event's data as stored for the leased ones. $9: a batch publish, whose
  * `batch` subscriptions get one delivery of every event instead (BATCH_DELIVERIES).
+ *
+ * Data filters: ($12[i], $13[i]) says that the filter of subscription $13[i] matches the data of
+ * the group's event number $12[i] (from 1); $10, $11 the filter versions they were read at. An
+ * operational event never goes to the subscription it is about (`about`). When those are out of date
+ * (see `staleFilters`) nothing is written and one row says `stale`.
  *
  * `keyed`: some events carry an idempotency key. An event whose key the company already used (in
  * an earlier commit or earlier in this group) is not stored and fans out nothing; it comes back
@@ -34,11 +60,12 @@ function publishGroup(keyed: boolean): HotStatement {
     name: keyed ? 'webhooks_publish_group_keyed' : 'webhooks_publish_group',
     text: `WITH input AS (
      SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text${keyColumns}))
-       WITH ORDINALITY AS i(id, company_id, type, data, filters${keyNames}, n)
+       AS (id uuid, company_id varchar, type varchar, data jsonb, filters text, about uuid${keyColumns}))
+       WITH ORDINALITY AS i(id, company_id, type, data, filters, about${keyNames}, n)
+   ), stale AS (${staleFilters('SELECT company_id FROM input', '$10', '$11')}
    ), event AS (
      INSERT INTO webhook_events (id, company_id, type, data${keyNames})
-     SELECT id, company_id, type, data${keyNames} FROM input
+     SELECT id, company_id, type, data${keyNames} FROM input WHERE NOT EXISTS (SELECT 1 FROM stale)
      ${keyed ? 'ON CONFLICT (company_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING' : ''}
      RETURNING id, created_at, data
    ), matched AS (
@@ -52,7 +79,10 @@ function publishGroup(keyed: boolean): HotStatement {
      JOIN webhook_subscriptions s
        ON s.company_id = i.company_id AND s.is_active AND s.deleted_at IS NULL
       AND s.events && string_to_array(i.filters, ',') AND NOT (s.batch AND $9::boolean)
+      AND s.id IS DISTINCT FROM i.about
+      AND (s.filter IS NULL OR (i.n::int, s.id) IN (SELECT * FROM unnest($12::int[], $13::uuid[])))
      LEFT JOIN unnest($7::uuid[], $8::int[]) AS sp(id, room) ON sp.id = s.id
+     WHERE NOT EXISTS (SELECT 1 FROM stale)
    ), created AS (
      INSERT INTO webhook_deliveries (id, company_id, event_id, subscription_id, event_type, status,
        attempt_count, next_attempt_at, lease_owner, lease_expires_at)
@@ -66,16 +96,20 @@ function publishGroup(keyed: boolean): HotStatement {
    SELECT c.id, c.company_id, c.event_id, c.subscription_id, c.event_type, c.attempt_count,
           c.lease_expires_at, c.status = 'sending' AS leased, e.created_at, s.updated_at AS subscription_version,
           -- As stored (jsonb orders keys): the first attempt's body is then byte for byte a retry's.
-          CASE WHEN c.status = 'sending' THEN e.data END AS data${keyed ? ', false AS skipped' : ''}
+          CASE WHEN c.status = 'sending' THEN e.data END AS data${keyed ? ', false AS skipped' : ''},
+          false AS stale
    FROM created c JOIN event e ON e.id = c.event_id
    JOIN webhook_subscriptions s ON s.id = c.subscription_id${
      keyed
        ? `
    UNION ALL
-   SELECT NULL, i.company_id, i.id, NULL, i.type, 0, NULL, false, NULL, NULL, NULL, true
-   FROM input i WHERE i.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM event e WHERE e.id = i.id)`
+   SELECT NULL, i.company_id, i.id, NULL, i.type, 0, NULL, false, NULL, NULL, NULL, true, false
+   FROM input i WHERE i.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stale)
+     AND NOT EXISTS (SELECT 1 FROM event e WHERE e.id = i.id)`
        : ''
-   }`,
+   }
+   UNION ALL
+   SELECT NULL, NULL, NULL, NULL, NULL, 0, NULL, false, NULL, NULL, NULL${keyed ? ', false' : ''}, true FROM stale`,
   };
 }
 
@@ -85,16 +119,23 @@ export const PUBLISH_GROUP_KEYED = publishGroup(true);
 /**
  * A batch publish's deliveries to `batch` subscriptions: one per subscription, carrying every
  * event it matches in publish order ($1 company; $2, $3, $4 the events' ids, types and
- * `filtersMatching` joined by commas). Returns each delivery's events.
+ * `filtersMatching` joined by commas; ($5[i], $8[i]): the filter of subscription $8[i] matches
+ * event number $5[i], from 1; $6, $7 the known filter versions).
+ * Returns each delivery's events, or one `stale` row and nothing written (see `staleFilters`).
  */
 export const BATCH_DELIVERIES = `
-  INSERT INTO webhook_deliveries
-    (id, company_id, event_id, batch_event_ids, subscription_id, event_type, status, next_attempt_at)
-  SELECT gen_random_uuid(), s.company_id, (array_agg(e.id ORDER BY e.n))[1], array_agg(e.id ORDER BY e.n),
-         s.id, CASE WHEN count(DISTINCT e.type) = 1 THEN min(e.type) ELSE 'batch' END, 'pending', now()
-  FROM unnest($2::uuid[], $3::varchar[], $4::text[]) WITH ORDINALITY AS e(id, type, filters, n)
-  JOIN webhook_subscriptions s
-    ON s.company_id = $1::varchar AND s.batch AND s.is_active AND s.deleted_at IS NULL
-   AND s.events && string_to_array(e.filters, ',')
-  GROUP BY s.id, s.company_id
-  RETURNING batch_event_ids`;
+  WITH stale AS (${staleFilters('$1::varchar', '$6', '$7')}), created AS (
+    INSERT INTO webhook_deliveries
+      (id, company_id, event_id, batch_event_ids, subscription_id, event_type, status, next_attempt_at)
+    SELECT gen_random_uuid(), s.company_id, (array_agg(e.id ORDER BY e.n))[1], array_agg(e.id ORDER BY e.n),
+           s.id, CASE WHEN count(DISTINCT e.type) = 1 THEN min(e.type) ELSE 'batch' END, 'pending', now()
+    FROM unnest($2::uuid[], $3::varchar[], $4::text[]) WITH ORDINALITY AS e(id, type, filters, n)
+    JOIN webhook_subscriptions s
+      ON s.company_id = $1::varchar AND s.batch AND s.is_active AND s.deleted_at IS NULL
+     AND s.events && string_to_array(e.filters, ',')
+     AND (s.filter IS NULL OR (e.n::int, s.id) IN (SELECT * FROM unnest($5::int[], $8::uuid[])))
+    WHERE NOT EXISTS (SELECT 1 FROM stale)
+    GROUP BY s.id, s.company_id
+    RETURNING batch_event_ids)
+  SELECT batch_event_ids, false AS stale FROM created
+  UNION ALL SELECT NULL, true FROM stale`;

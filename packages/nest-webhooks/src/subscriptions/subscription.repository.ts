@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, type EntityManager, Repository } from 'typeorm';
 import type { PagePosition } from '../shared/cursor';
 import { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
@@ -47,8 +47,10 @@ export class SubscriptionRepository {
   async insertForCompany(
     companyId: string,
     values: Omit<Partial<WebhookSubscription>, 'companyId'>,
+    manager?: EntityManager,
   ): Promise<WebhookSubscription> {
-    return this.rows.save(this.rows.create({ ...values, companyId }));
+    const rows = this.in(manager);
+    return rows.save(rows.create({ ...values, companyId }));
   }
 
   /** Saves changes to a row previously read with `findOneForCompany`. */
@@ -56,14 +58,24 @@ export class SubscriptionRepository {
     companyId: string,
     row: WebhookSubscription,
     changes: Partial<WebhookSubscription>,
+    manager?: EntityManager,
   ): Promise<WebhookSubscription> {
     if (row.companyId !== companyId) throw new Error('Subscription belongs to another company');
     Object.assign(row, changes);
-    return this.rows.save(row);
+    return this.in(manager).save(row);
   }
 
-  async softDeleteForCompany(companyId: string, id: string): Promise<boolean> {
-    const result = await this.rows.softDelete({ companyId, id });
+  async softDeleteForCompany(
+    companyId: string,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const result = await this.in(manager).softDelete({ companyId, id });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The rows, in the caller's transaction when there is one. */
+  private in(manager?: EntityManager): Repository<WebhookSubscription> {
+    return manager ? manager.getRepository(WebhookSubscription) : this.rows;
   }
 }

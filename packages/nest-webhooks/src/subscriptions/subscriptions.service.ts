@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
 import { EventCatalog } from '../catalog/event-catalog.service';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
 import { WebhooksError, WebhooksErrorCode } from '../webhooks.errors';
@@ -17,6 +19,7 @@ import { SignatureProviderRegistry } from '../signing/signature-headers';
 import { refuseUnknownFormatOrAlgorithm } from '../signing/known-format-and-algorithm';
 import { CloudEventsHandshake } from './cloudevents-handshake';
 import { type ShownKey, SigningKeys } from './signing-keys';
+import { EndpointEvents } from './endpoint-events';
 import { SubscriptionRepository } from './subscription.repository';
 import type { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
@@ -38,6 +41,7 @@ export function toSubscriptionDto(row: WebhookSubscription): SubscriptionDto {
     retryBackoffMultiplier: row.retryBackoffMultiplier,
     requestTimeoutMs: row.requestTimeoutMs,
     batch: row.batch,
+    filter: row.filter,
     disabledReason: row.disabledReason,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -58,6 +62,8 @@ export class SubscriptionsService {
     private readonly signers: SignatureProviderRegistry,
     private readonly keys: SigningKeys,
     private readonly handshakes: CloudEventsHandshake,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly endpointEvents: EndpointEvents,
   ) {}
 
   async create(companyId: string, body: CreateSubscriptionDto): Promise<CreatedSubscriptionDto> {
@@ -75,7 +81,7 @@ export class SubscriptionsService {
         timeoutMs: body.requestTimeoutMs ?? defaults.requestTimeoutMs,
       });
     }
-    const row = await this.subscriptions.insertForCompany(companyId, {
+    const values = {
       url,
       events: unique(body.events),
       description: body.description ?? null,
@@ -91,6 +97,13 @@ export class SubscriptionsService {
       retryBackoffMultiplier: body.retryBackoffMultiplier ?? defaults.retryBackoffMultiplier,
       requestTimeoutMs: body.requestTimeoutMs ?? defaults.requestTimeoutMs,
       batch: body.batch ?? false,
+      filter: body.filter ?? null,
+    };
+    // The row and its webhook.endpoint.created commit together.
+    const row = await this.dataSource.transaction(async (manager) => {
+      const inserted = await this.subscriptions.insertForCompany(companyId, values, manager);
+      await this.endpointEvents.created(inserted, manager);
+      return inserted;
     });
     this.logger.log(`Subscription ${row.id} created for company ${companyId}`);
     return { ...toSubscriptionDto(row), ...shown };
@@ -121,7 +134,7 @@ export class SubscriptionsService {
   ): Promise<SubscriptionDto> {
     const row = await this.require(companyId, id);
     for (const [field, value] of Object.entries(body)) {
-      if (value === null && field !== 'description') {
+      if (value === null && field !== 'description' && field !== 'filter') {
         throw WebhooksError.invalidField(field, `${field} may not be null`);
       }
     }
@@ -154,22 +167,32 @@ export class SubscriptionsService {
       'retryBackoffMultiplier',
       'requestTimeoutMs',
       'batch',
+      'filter',
     ] as const;
     for (const key of simple) {
       if (body[key] !== undefined) Object.assign(changes, { [key]: body[key] });
     }
-    if (body.isActive === true && !row.isActive) {
+    const enabled = body.isActive === true && !row.isActive;
+    if (enabled) {
       // Switched back on: the failure history that deactivated it starts over.
       changes.failingSince = null;
       changes.disabledReason = null;
     }
-    return toSubscriptionDto(await this.subscriptions.updateForCompany(companyId, row, changes));
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const updated = await this.subscriptions.updateForCompany(companyId, row, changes, manager);
+      await this.endpointEvents.updated(updated, enabled, manager);
+      return updated;
+    });
+    return toSubscriptionDto(saved);
   }
 
   async remove(companyId: string, id: string): Promise<void> {
-    await this.require(companyId, id);
-    await this.subscriptions.softDeleteForCompany(companyId, id);
-    await this.queue.cancelPending(id, { companyId });
+    const row = await this.require(companyId, id);
+    await this.dataSource.transaction(async (manager) => {
+      await this.subscriptions.softDeleteForCompany(companyId, id, manager);
+      await this.queue.cancelPending(id, { companyId, manager });
+      await this.endpointEvents.deleted(row, manager);
+    });
     this.logger.log(`Subscription ${id} deleted for company ${companyId}`);
   }
 

@@ -19,6 +19,7 @@ import { MAX_URL_LENGTH } from '../../security/url-policy';
 import { SIGNED_CONTENTS, type SignedContent } from '../../signing/signature-headers';
 import { SIGNATURE_ALGORITHMS, SUBSCRIPTION_FORMATS } from '../../webhooks.constants';
 import { HANDSHAKES, type Handshake } from '../cloudevents-handshake';
+import { IsDataFilter } from './data-filter.validator';
 import { IsExtraHeaders } from './headers.validator';
 import { IsSigningSecret } from './signing-secret.validator';
 
@@ -139,6 +140,18 @@ export class CreateSubscriptionDto {
   @IsOptional()
   @IsBoolean()
   batch?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      "A condition on the event's data, MongoDB query syntax: an event whose data does not match creates no delivery for this subscription. Operators: $eq $ne $in $nin $gt $gte $lt $lte $exists $regex (with $options i, m, s) $and $or $nor $not; dotted paths; at most 4 KiB of JSON. null (PATCH): no filter.",
+    example: { contractType: { $in: ['CDI', 'CDD'] }, cpfHours: { $gt: 0 } },
+  })
+  @IsOptional()
+  @IsDataFilter()
+  filter?: Record<string, unknown> | null;
 
   /** Per-attempt timeout in ms; default 10000. */
   @IsOptional()

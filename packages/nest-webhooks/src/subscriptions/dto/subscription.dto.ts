@@ -36,6 +36,9 @@ export class SubscriptionDto {
   retryDelayMs!: number;
   retryBackoffMultiplier!: number;
   requestTimeoutMs!: number;
+  /** The condition on an event's data (MongoDB query syntax); null: every event of its types. */
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  filter!: Record<string, unknown> | null;
   /** Receives `publishBatch` events several to a request. */
   batch!: boolean;
   /** Why the system deactivated it (410 Gone, 5 days of failures); null otherwise. */
