@@ -31,6 +31,7 @@ function attempt(
     error: status === 'failed' ? 'HTTP 500' : null,
     responseBody: '',
     requestHeaders: {},
+    responseHeaders: null,
     at: new Date(),
     nextStatus,
     nextAttemptAt: null,
