@@ -159,11 +159,36 @@ describe('POST /api/events/batch', () => {
     await expectNothingStored(companyId);
   });
 
+  /** A valid candidate.created whose first name makes it as large as needed. */
+  const candidateCreated = (i: number, firstName: string) => ({
+    candidateId: randomUUID(),
+    firstName,
+    lastName: `Candidate ${i}`,
+    email: `c${i}@example.com`,
+    status: 'new',
+    createdAt: new Date().toISOString(),
+  });
+
+  it('an operational type (webhook.*) anywhere: 400 naming its index, nothing stored', async () => {
+    const companyId = 'batch-operational';
+    const res = await post(companyId, {
+      events: [
+        { type: 'contract.signed', data: contractSigned() },
+        { type: 'webhook.endpoint.disabled', data: {} },
+      ],
+    }).expect(400);
+    expect(res.body).toMatchObject({ field: 'events.1.type' });
+    expect(messagesOf(res)).toEqual([
+      'events.1.type "webhook.endpoint.disabled" is an operational event type: the module publishes webhook.* events itself',
+    ]);
+    expect(await eventCount(companyId)).toBe(0);
+  });
+
   it('has its own limit: 500 events in ~300 KB are accepted (the single route keeps 256 KiB)', async () => {
     const companyId = 'batch-500';
     const events = Array.from({ length: 500 }, (_, i) => ({
-      type: 'webhook.ping',
-      data: { subscriptionId: `sub-${i}`, message: 'x'.repeat(520) },
+      type: 'candidate.created',
+      data: candidateCreated(i, 'x'.repeat(520)),
     }));
     const body = { events };
     expect(Buffer.byteLength(JSON.stringify(body))).toBeGreaterThan(280 * 1024);
@@ -175,7 +200,7 @@ describe('POST /api/events/batch', () => {
     const single = await request(f.server)
       .post('/api/events')
       .set(auth(companyId))
-      .send({ type: 'webhook.ping', data: { subscriptionId: 's', message: 'x'.repeat(280_000) } })
+      .send({ type: 'candidate.created', data: candidateCreated(0, 'x'.repeat(280_000)) })
       .expect(413);
     expect(messagesOf(single)).toEqual(['body must be at most 256 KiB']);
     expect(await eventCount(companyId)).toBe(500);

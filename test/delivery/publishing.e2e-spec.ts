@@ -67,6 +67,18 @@ describe('publishing events', () => {
       expect((JSON.parse(req.text) as { data: unknown }).data).toEqual(data);
     });
 
+    it('an operational type (webhook.*): 400 naming type, nothing stored', async () => {
+      const companyId = 'pub-operational';
+      const res = await request(server)
+        .post('/api/events')
+        .set(auth(companyId))
+        .send({ type: 'webhook.endpoint.disabled', data: { subscriptionId: 'x', url: 'u' } })
+        .expect(400);
+      expect(res.body).toMatchObject({ field: 'type' });
+      expect(JSON.stringify(res.body)).toMatch(/is an operational event type/);
+      expect(await eventCount(companyId)).toBe(0);
+    });
+
     it('an unknown type: 400 naming type, nothing stored', async () => {
       const companyId = 'pub-unknown';
       const res = await request(server)

@@ -17,6 +17,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, type WebhooksPrincipal } from '../auth/principal';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
+import { isOperationalEventType } from '../catalog/builtin-event-types';
 import { EVENTS_PUBLISH_PERMISSION } from '../webhooks.constants';
 import { WebhooksError } from '../webhooks.errors';
 import { DatabaseUnavailableInterceptor } from '../common/database-unavailable';
@@ -63,6 +64,9 @@ export class EventsController {
         `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`,
       );
     }
+    if (isOperationalEventType(body.type)) {
+      throw WebhooksError.invalidField('type', operationalRefusal('type', body.type));
+    }
     const published = await this.publisher.publish(body.type, body.data, {
       companyId: principal.companyId,
       idempotencyKey,
@@ -89,10 +93,22 @@ export class EventsController {
     @CurrentPrincipal() principal: WebhooksPrincipal,
     @Body() body: PublishBatchDto,
   ): Promise<PublishedBatchDto> {
+    const reserved = body.events.flatMap((event, i) => {
+      const type = (event as { type?: unknown } | null)?.type;
+      return typeof type === 'string' && isOperationalEventType(type)
+        ? [{ field: `events.${i}.type`, message: operationalRefusal(`events.${i}.type`, type) }]
+        : [];
+    });
+    if (reserved.length) throw WebhooksError.invalidFields(reserved);
     // Each event is checked by publishBatch (shape, catalog, schema, keys), all at once.
     const published = await this.publisher.publishBatch(body.events as BatchEventInput[], {
       companyId: principal.companyId,
     });
     return { ids: published.map((p) => p.id) };
   }
+}
+
+/** Operational events (`webhook.*`) are the module's own word: a client cannot publish one. */
+function operationalRefusal(field: string, type: string): string {
+  return `${field} "${type}" is an operational event type: the module publishes webhook.* events itself`;
 }
