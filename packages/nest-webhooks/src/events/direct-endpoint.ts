@@ -3,7 +3,10 @@ import type { DirectEndpoint } from '../entities/webhook-delivery.entity';
 import type { SerializerRegistry } from '../formats/serializer-registry';
 import type { DirectSendDefaults } from '../interfaces/webhooks-module-options.interface';
 import { signingSecretProblem } from '../security/secret-cipher';
-import { refuseUnknownFormatOrAlgorithm } from '../signing/known-format-and-algorithm';
+import {
+  refuseUnknownFormatOrAlgorithm,
+  refuseUnsupportedSignedContent,
+} from '../signing/known-format-and-algorithm';
 import type { SignatureProviderRegistry } from '../signing/signature-headers';
 import type { WebhookSignatureProvider } from '../interfaces/signature-provider.interface';
 import { checkSubscriberUrl, UrlPolicyViolation } from '../security/url-policy';
@@ -51,12 +54,7 @@ export async function directEndpoint(
     : null;
   if (secretProblem) throw WebhooksError.invalidField('secret', secretProblem);
   const signedContent = options.signedContent ?? base.signedContent ?? 'timestamp.body';
-  if (signedContent === 'body' && !registered.signers.get(signatureAlgorithm).signContent) {
-    throw WebhooksError.invalidField(
-      'signedContent',
-      `signedContent "body" is not supported by signatureAlgorithm ${signatureAlgorithm}`,
-    );
-  }
+  refuseUnsupportedSignedContent(signatureAlgorithm, signedContent, registered.signers);
   const defaults = settings.defaults;
   return {
     url,

@@ -1,6 +1,6 @@
 import type { SerializerRegistry } from '../formats/serializer-registry';
 import { WebhooksError } from '../webhooks.errors';
-import type { SignatureProviderRegistry } from './signature-headers';
+import type { SignatureProviderRegistry, SignedContent } from './signature-headers';
 
 /**
  * Refuses (400, naming the field) a body format or signature algorithm that no serializer or
@@ -23,6 +23,23 @@ export function refuseUnknownFormatOrAlgorithm(
     throw WebhooksError.invalidField(
       'signatureAlgorithm',
       `signatureAlgorithm must be one of: ${signers.algorithms().join(', ')}`,
+    );
+  }
+}
+
+/**
+ * Refuses `signedContent: body` (400, naming the field) for an algorithm whose provider cannot
+ * sign the body alone (a host provider without `signContent`).
+ */
+export function refuseUnsupportedSignedContent(
+  signatureAlgorithm: string,
+  signedContent: SignedContent,
+  signers: SignatureProviderRegistry,
+): void {
+  if (signedContent === 'body' && !signers.get(signatureAlgorithm).signContent) {
+    throw WebhooksError.invalidField(
+      'signedContent',
+      `signedContent "body" is not supported by signatureAlgorithm ${signatureAlgorithm}`,
     );
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { WebhookSubscription } from '../entities/webhook-subscription.entity';
 import { generateSigningSecret } from '../security/secret-cipher';
 import { type SignedContent, SignatureProviderRegistry } from '../signing/signature-headers';
+import { refuseUnsupportedSignedContent } from '../signing/known-format-and-algorithm';
 import { SECRET_ROTATION_OVERLAP_MS } from '../webhooks.constants';
 import { WebhooksError } from '../webhooks.errors';
 import { WebhooksSettings } from '../webhooks-settings';
@@ -88,11 +89,6 @@ export class SigningKeys {
 
   /** Refuses `signedContent: body` for an algorithm whose provider cannot sign the body alone. */
   checkSignedContent(algorithm: string, signedContent: SignedContent): void {
-    if (signedContent === 'body' && !this.signers.get(algorithm).signContent) {
-      throw WebhooksError.invalidField(
-        'signedContent',
-        `signedContent "body" is not supported by signatureAlgorithm ${algorithm}`,
-      );
-    }
+    refuseUnsupportedSignedContent(algorithm, signedContent, this.signers);
   }
 }

@@ -73,6 +73,7 @@ export class SubscriptionsService {
     const signedContent = body.signedContent ?? 'timestamp.body';
     this.keys.checkSignedContent(signatureAlgorithm, signedContent);
     const url = await this.checkUrl(body.url);
+    // Before the handshake: a secret chosen with an asymmetric algorithm is refused offline.
     const { stored, shown } = this.keys.create(signatureAlgorithm, body.secret);
     const { defaults } = this.settings;
     const handshake = body.handshake ?? 'none';
