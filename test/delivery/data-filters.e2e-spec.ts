@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { WebhookPublisher } from '../../packages/nest-webhooks/src/events/webhook-publisher.service';
+import { SubscriptionFilters } from '../../packages/nest-webhooks/src/queue/subscription-filters';
 import { deliveryFixture, type Subscription } from '../support/delivery-harness';
 
 type Filtered = Subscription & { filter: Record<string, unknown> | null };
@@ -259,5 +260,43 @@ describe('subscription filters (filter: MongoDB query syntax on data)', () => {
       data: contract('CDI'),
     });
     expect(await deliveredTo(cdi3)).toEqual(sorted(sub.id, added[0].id));
+  });
+  it('a filtered subscription deactivated behind this instance is no longer evaluated from the next publish', async () => {
+    const companyId = 'filter-dropped';
+    const kept = await subscribe(companyId, '/f/kept', { filter: PERMANENT });
+    const dropped = await subscribe(companyId, '/f/dropped', { filter: PERMANENT });
+    const first = await helpers.publish(companyId, {
+      type: 'contract.signed',
+      data: contract('CDI'),
+    });
+    expect(await deliveredTo(first)).toEqual(sorted(kept.id, dropped.id));
+    const known = async () =>
+      (
+        await f.t.app
+          .get(SubscriptionFilters)
+          .verdicts([{ companyId, type: 'contract.signed', data: '{}' }])
+      ).known.ids.sort();
+    expect(await known()).toEqual(sorted(kept.id, dropped.id));
+    // As the engine's deactivation on another instance might leave it: inactive, same version.
+    await f.t.dataSource.query(`UPDATE webhook_subscriptions SET is_active = false WHERE id = $1`, [
+      dropped.id,
+    ]);
+    const second = await helpers.publish(companyId, {
+      type: 'contract.signed',
+      data: contract('CDI'),
+    });
+    expect(await deliveredTo(second)).toEqual([kept.id]);
+    expect(await known()).toEqual([kept.id]);
+    // Deleted (soft) too.
+    await f.t.dataSource.query(
+      `UPDATE webhook_subscriptions SET deleted_at = now() WHERE id = $1`,
+      [kept.id],
+    );
+    const third = await helpers.publish(companyId, {
+      type: 'contract.signed',
+      data: contract('CDI'),
+    });
+    expect(await deliveredTo(third)).toEqual([]);
+    expect(await known()).toEqual([]);
   });
 });

@@ -6,16 +6,23 @@ export const DELIVERIES_CHANNEL = 'webhook_deliveries';
 /**
  * Whether the publisher's view of the data filters (`SubscriptionFilters`) is out of date: an
  * active filtered subscription of one of `companies` whose version (`updated_at`) is not among
- * the known ones (`ids`, `versions`: parameters). A statement that finds one writes nothing and
+ * the known ones (`ids`, `versions`: parameters), or fewer of them than known (one was
+ * deactivated or deleted, by the API or by the engine, whether or not that moved `updated_at`: a
+ * dropped subscription would otherwise be evaluated on every publish until the next change). A
+ * statement that finds so writes nothing and
  * says `stale`; the publisher reloads the filters and runs it again. Companies without filtered
  * subscriptions find nothing in a partial index: they pay one empty index probe.
  */
 function staleFilters(companies: string, ids: string, versions: string): string {
-  return `SELECT true AS stale FROM webhook_subscriptions f
-     WHERE f.company_id IN (${companies}) AND f.filter IS NOT NULL AND f.is_active AND f.deleted_at IS NULL
-       -- Uncorrelated: one hash of the known versions, whatever their number.
-       AND (f.id, f.updated_at) NOT IN (SELECT * FROM unnest(${ids}::uuid[], ${versions}::timestamptz[]))
-     LIMIT 1`;
+  return `SELECT true AS stale FROM (
+       SELECT count(*) AS active,
+         -- Uncorrelated: one hash of the known versions, whatever their number.
+         bool_or((f.id, f.updated_at) NOT IN (SELECT * FROM unnest(${ids}::uuid[], ${versions}::timestamptz[]))) AS changed
+       FROM webhook_subscriptions f
+       WHERE f.company_id IN (${companies}) AND f.filter IS NOT NULL AND f.is_active AND f.deleted_at IS NULL
+     ) known
+     -- Changed or added (a pair not known), or one known is no longer active (fewer than known).
+     WHERE known.changed OR known.active <> cardinality(${ids}::uuid[])`;
 }
 
 /**
