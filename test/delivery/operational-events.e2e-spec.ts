@@ -2,6 +2,7 @@ import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SubscriptionHealth } from '../../packages/nest-webhooks/src/dispatch/subscription-health.service';
+import { OperationalEvents } from '../../packages/nest-webhooks/src/events/operational-events';
 import { deliveryFixture, FAST_RETRIES, type Subscription } from '../support/delivery-harness';
 import { eventually, type ReceivedRequest } from '../support/receiver';
 import { QUIET_MS } from '../support/constants';
@@ -319,5 +320,53 @@ describe('operational events', () => {
     expect((await after(quiet.id)).body as Subscription).toMatchObject({ isActive: false });
     expect((await after(recent.id)).body as Subscription).toMatchObject({ isActive: true });
     expect(await f.t.app.get(SubscriptionHealth).sweepFailing()).toBe(0);
+  });
+  it('several at once (a record batch): only those a subscription hears are stored, in order, in the given transaction', async () => {
+    const heard = await watch('ops-many-heard', '/ops/many/heard', ['webhook.delivery.failing']);
+    const self = await watch('ops-many-self', '/ops/many/self', ['webhook.delivery.*']);
+    const data = (subscriptionId: string) => ({
+      deliveryId: '00000000-0000-4000-8000-000000000001',
+      subscriptionId,
+      eventId: '00000000-0000-4000-8000-000000000002',
+      eventType: 'contract.signed',
+      attemptCount: 4,
+      lastStatusCode: 500,
+      lastError: null,
+    });
+    const other = '00000000-0000-4000-8000-0000000000ff';
+    const events = [
+      { type: 'webhook.delivery.failing', companyId: 'ops-many-heard', data: data(other) },
+      { type: 'webhook.delivery.failing', companyId: 'ops-many-none', data: data(other) },
+      // Heard only by the subscription it is about: nobody.
+      { type: 'webhook.delivery.failing', companyId: 'ops-many-self', data: data(self.id) },
+      // Not a type the listener names.
+      { type: 'webhook.delivery.exhausted', companyId: 'ops-many-heard', data: data(other) },
+      { type: 'webhook.delivery.exhausted', companyId: 'ops-many-self', data: data(other) },
+      { type: 'webhook.delivery.failing', companyId: 'ops-many-heard', data: data(heard.id) },
+    ];
+    const publishAll = () =>
+      f.t.dataSource.transaction((manager) =>
+        f.t.app.get(OperationalEvents).publishAll(events, manager),
+      );
+    const published = (await publishAll()) as ({ id: string } | null)[];
+    expect(published.map((p) => p !== null)).toEqual([true, false, false, false, true, false]);
+    const stored = await f.t.dataSource.query<{ id: string; company_id: string; type: string }[]>(
+      `SELECT id, company_id, type FROM webhook_events WHERE company_id LIKE 'ops-many-%' ORDER BY created_at, company_id`,
+    );
+    expect(stored.map((e) => [e.company_id, e.type])).toEqual([
+      ['ops-many-heard', 'webhook.delivery.failing'],
+      ['ops-many-self', 'webhook.delivery.exhausted'],
+    ]);
+    expect(stored.map((e) => e.id).sort()).toEqual(
+      published.flatMap((p) => (p ? [p.id] : [])).sort(),
+    );
+    // A rolled-back transaction keeps none of them.
+    await expect(
+      f.t.dataSource.transaction(async (manager) => {
+        await f.t.app.get(OperationalEvents).publishAll(events, manager);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await storedOfType('ops-many-heard', 'webhook.delivery.failing')).toBe(1);
   });
 });

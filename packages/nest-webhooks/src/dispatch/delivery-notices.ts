@@ -96,12 +96,7 @@ export class DeliveryNotices {
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await record(manager);
-      for (const notice of notices) {
-        await this.events.publish(notice.type, notice.data, {
-          companyId: notice.companyId,
-          manager,
-        });
-      }
+      await this.events.publishAll(notices, manager);
     });
   }
 }

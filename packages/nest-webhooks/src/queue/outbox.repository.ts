@@ -278,22 +278,24 @@ export class OutboxRepository {
   }
 
   /**
-   * Whether an active subscription of the company other than `about` would get an event of this
-   * type (its data filter aside).
+   * Which of `targets` (a company, and the subscription the event would be about or null) have an
+   * active subscription other than that one which would get an event of this type (data filters
+   * aside): one query however many.
    */
-  async anyListener(
-    companyId: string,
+  async listening(
     type: string,
-    about: string | null,
+    targets: readonly { companyId: string; about: string | null }[],
     manager: EntityManager | DataSource = this.dataSource,
-  ): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      `SELECT 1 FROM webhook_subscriptions
-       WHERE company_id = $1 AND is_active AND deleted_at IS NULL AND events && $2::text[]
-         AND id IS DISTINCT FROM $3::uuid LIMIT 1`,
-      [companyId, filtersMatching(type), about],
+  ): Promise<boolean[]> {
+    const rows = await manager.query<{ i: string }[]>(
+      `SELECT t.i FROM unnest($1::varchar[], $2::uuid[]) WITH ORDINALITY AS t(company_id, about, i)
+       WHERE EXISTS (SELECT 1 FROM webhook_subscriptions s
+         WHERE s.company_id = t.company_id AND s.is_active AND s.deleted_at IS NULL
+           AND s.events && $3::text[] AND s.id IS DISTINCT FROM t.about)`,
+      [targets.map((t) => t.companyId), targets.map((t) => t.about), filtersMatching(type)],
     );
-    return rows.length > 0;
+    const heard = new Set(rows.map((r) => Number(r.i)));
+    return targets.map((_, i) => heard.has(i + 1));
   }
 
   /** Wakes every instance's dispatcher: inside a transaction, on its commit only. */
