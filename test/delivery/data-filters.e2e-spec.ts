@@ -80,6 +80,11 @@ describe('subscription filters (filter: MongoDB query syntax on data)', () => {
       { contractType: { $regex: '[' } },
       /filter\.contractType\.\$regex is not a valid regular expression/,
     ],
+    [
+      'a regex that can backtrack exponentially',
+      { contractType: { $regex: '^(a+)+$' } },
+      /filter\.contractType\.\$regex may take exponential time/,
+    ],
     ['over 4 KiB', { contractType: 'x'.repeat(4100) }, /more than the 4096 allowed/],
     ['not an object', ['CDI'], /filter must be an object/],
   ];

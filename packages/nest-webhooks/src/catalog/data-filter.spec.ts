@@ -100,6 +100,16 @@ describe('data filters (sift, MongoDB query syntax)', () => {
       /filter\.contractType\.\$regex is not a valid regular expression/,
     ],
     [
+      'a regex that can backtrack exponentially',
+      { contractType: { $regex: '^(a+)+$' } },
+      /filter\.contractType\.\$regex may take exponential time/,
+    ],
+    [
+      'the same under $not',
+      { contractType: { $not: { $regex: '([a-z]*)*x' } } },
+      /filter\.contractType\.\$not\.\$regex may take exponential time/,
+    ],
+    [
       'a regex that is not a string',
       { contractType: { $regex: 3 } },
       /filter\.contractType\.\$regex must be a string/,

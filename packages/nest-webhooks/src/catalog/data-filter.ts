@@ -1,4 +1,5 @@
 import sift from 'sift';
+import isSafeRegex from 'safe-regex2';
 
 /** A subscription's condition on an event's `data`: MongoDB query syntax (CONTRACT.md, `filter`). */
 export type DataFilter = Record<string, unknown>;
@@ -99,6 +100,13 @@ function checkRegex(pattern: unknown, options: unknown, at: string): void {
   } catch (error) {
     throw new DataFilterProblem(
       `${at} is not a valid regular expression (${(error as Error).message})`,
+    );
+  }
+  // Evaluated on every publish in the publishing instance: a pattern that can backtrack
+  // exponentially ("(a+)+$") would let one tenant stall the event loop.
+  if (!isSafeRegex(pattern)) {
+    throw new DataFilterProblem(
+      `${at} may take exponential time (a repeated group holding a repetition, such as (a+)+): rewrite it without nested repetition`,
     );
   }
 }
